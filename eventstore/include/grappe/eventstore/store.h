@@ -1,0 +1,189 @@
+// grappe/eventstore/store.h — an append-only, tamper-evident log of opaque events grouped in
+// streams, on an embedded RocksDB. It knows nothing of grappes: an event is a type name, a JSON
+// text and metadata.
+//
+// Vocabulary: a stream's version is its number of events; an event's version is its 1-based
+// index in its stream; an event's position is its 1-based place in the global log (`$all`).
+//
+// Every member function of Store may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grappe/eventstore/record.h"
+
+namespace grappe::es {
+
+// An event to append. The store assigns id (when empty), version, position, timestamp and hash.
+struct NewEvent {
+  std::string id;    // UUID; generated when empty
+  std::string type;  // e.g. "InvitationAccepted"
+  std::string data;  // a JSON text (stored as given; callers pass compact JSON)
+  Actor actor;
+};
+
+// Expected version of a stream: nullopt = any, 0 = the stream must not exist, N = exactly N.
+using ExpectedVersion = std::optional<std::uint64_t>;
+
+struct AppendPart {
+  std::string stream;
+  ExpectedVersion expected_version;
+  std::vector<NewEvent> events;
+};
+
+struct AppendRequest {
+  // Idempotency key. A request whose command id was already recorded writes nothing and gets the
+  // first result back (`duplicate = true`), also after a restart. Empty: no idempotency.
+  std::string command_id;
+  std::vector<AppendPart> parts;  // may be empty: then only the command's outcome is recorded
+  // Opaque bytes kept with the command id and returned on every repeat (the server keeps its
+  // answer here, including answers that appended nothing, such as a rejection).
+  std::string outcome;
+  // Timestamp given to every event of the request; the store's clock when unset.
+  std::optional<std::chrono::sys_time<std::chrono::milliseconds>> timestamp;
+};
+
+struct StreamVersion {
+  std::string stream;
+  std::uint64_t version = 0;  // for AppendResult: the version after the append
+};
+
+struct AppendResult {
+  std::uint64_t first_position = 0;  // 0 when nothing was appended
+  std::uint64_t last_position = 0;
+  std::vector<StreamVersion> streams;  // one per part, in request order
+  std::string outcome;                 // AppendRequest::outcome of the first request with this id
+  bool duplicate = false;              // true: this command id was seen before; nothing written
+};
+
+enum class StoreErrc {
+  kVersionConflict,  // an expected version did not match; `actual` has every part's version
+  kInvalidArgument,  // empty stream name, event without type, data not a JSON text, ...
+  kIo,               // RocksDB failed; nothing of the request is guaranteed written
+  kClosed,           // the store is closing or closed
+  kLocked,           // open(): another process holds the data folder
+  kCorrupt,          // open(): the folder is not a Grappe store or fails its consistency checks
+};
+
+struct StoreError {
+  StoreErrc code;
+  std::string message;                // for logs and operators
+  std::vector<StreamVersion> actual;  // kVersionConflict: actual version of every part's stream
+};
+
+std::string_view to_string(StoreErrc code);
+
+using AppendOutcome = std::expected<AppendResult, StoreError>;
+using AppendCallback = std::function<void(AppendOutcome)>;
+
+enum class Direction { kForward, kBackward };
+
+// Why a subscription ended before cancel().
+enum class DropReason {
+  kFellBehind,  // its buffer filled up: re-subscribe from the last position/version delivered
+  kClosed,      // the store is closing
+  kIo,          // reading the log failed
+};
+
+struct SubscriptionHandler {
+  // Called for each record in log order, exactly once, from one thread owned by the
+  // subscription (never the writer thread). May block: only this subscription waits.
+  std::function<void(const Record&)> on_event;
+  // Called once when the subscription is caught up with the log and switches to live events
+  // (may be empty).
+  std::function<void()> on_live;
+  // Called at most once, from the subscription's thread, when it ends for a reason other than
+  // cancel(). No on_event follows.
+  std::function<void(DropReason)> on_drop;
+};
+
+// Ends delivery. cancel() and the destructor wait until no callback of the subscription runs
+// (so never call them from inside a callback of the same subscription; use cancel_async there).
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  virtual void cancel() = 0;
+  virtual void cancel_async() = 0;
+};
+
+struct StoreOptions {
+  bool create_if_missing = true;
+  std::size_t subscription_buffer = 65536;  // records buffered per subscription before drop
+  std::size_t max_batch_events = 20000;     // group-commit cap per synced write batch
+};
+
+struct VerifyResult {
+  bool ok = true;
+  std::uint64_t events = 0;                       // records checked
+  std::string head;                               // hex hash of the last good record
+  std::optional<std::uint64_t> first_bad_position;
+  std::string problem;                            // what was wrong at first_bad_position
+};
+
+class Store {
+ public:
+  // Opens (or creates) the store in `dir`. Fails with kLocked, naming the folder, when another
+  // process has it open; with kCorrupt when its records do not form a log; kIo otherwise.
+  // Recovers after a crash: every acknowledged append is there and the chain is intact.
+  static std::expected<std::unique_ptr<Store>, StoreError> open(const std::filesystem::path& dir,
+                                                                 StoreOptions options = {});
+
+  virtual ~Store() = default;  // close(): finishes queued appends, ends subscriptions, closes DB
+
+  // Writes every part of `request` or none. `done` runs exactly once, on the writer thread (keep
+  // it short: post the result elsewhere), only after the write batch is synced to the WAL.
+  // If any part's expected version differs from its stream's actual version, nothing is written
+  // and the error (kVersionConflict) carries the actual versions. Concurrent requests are
+  // group-committed: one synced batch serves many requests; requests are applied in the order
+  // they were queued.
+  virtual void append(AppendRequest request, AppendCallback done) = 0;
+
+  // append() that waits for its result.
+  virtual AppendOutcome append_sync(AppendRequest request) = 0;
+
+  // The result recorded for `command_id`, if the command was seen (durably) before.
+  virtual std::optional<AppendResult> find_command(std::string_view command_id) = 0;
+
+  // Up to `max` records of `stream`. Forward: versions > `from_version`, ascending.
+  // Backward: versions < `from_version` (UINT64_MAX: from the end), descending.
+  virtual std::expected<std::vector<Record>, StoreError> read_stream(std::string_view stream,
+                                                                     std::uint64_t from_version,
+                                                                     std::size_t max,
+                                                                     Direction direction) = 0;
+
+  // Up to `max` records of the whole log with position > `from_position`, ascending.
+  virtual std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from_position,
+                                                                  std::size_t max) = 0;
+
+  // Current version of `stream` (0 when it does not exist), as of the last durable append.
+  virtual std::uint64_t stream_version(std::string_view stream) = 0;
+
+  // Position of the last durable record (0 for an empty log) and its hash (hex; empty if none).
+  virtual std::uint64_t last_position() = 0;
+  virtual std::string head_hash() = 0;
+
+  // Delivers every record with position > `from_position`: first those on disk, then live ones,
+  // in order, without gap or duplicate, while appends go on. Appends never wait for it: past
+  // `subscription_buffer` undelivered records it is dropped with kFellBehind.
+  virtual std::unique_ptr<Subscription> subscribe_all(std::uint64_t from_position,
+                                                      SubscriptionHandler handler) = 0;
+  // Same for one stream, from version > `from_version`.
+  virtual std::unique_ptr<Subscription> subscribe_stream(std::string stream,
+                                                         std::uint64_t from_version,
+                                                         SubscriptionHandler handler) = 0;
+
+  // Recomputes the hash chain of the whole log. `progress` (may be empty) is called now and then
+  // with the number of records checked so far.
+  virtual VerifyResult verify(std::function<void(std::uint64_t)> progress = {}) = 0;
+};
+
+}  // namespace grappe::es
