@@ -1,0 +1,90 @@
+// grappe/domain/registry.h — the reference establishments (FINESS ET) a grappe is built from.
+// A Registry is immutable once loaded; its const members may be called from any thread.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace grappe::domain {
+
+struct Establishment {
+  std::string finess;          // FINESS ET
+  std::string ej;              // FINESS EJ of its organisme gestionnaire
+  std::string ej_name;         // the organisation's name, when an EJ file or column gave it
+  std::string name;            // raison sociale (long form when the extract has one)
+  std::string category;        // FINESS categetab: "500"
+  std::string category_label;  // from the extract, else from data/categories.csv
+  std::string departement;     // INSEE code: "33", "2A", "974"
+  std::string region;          // INSEE region code: "75"
+  std::string commune;         // town name ("VIRIAT"), or as the CSV gave it
+  bool in_scope = false;       // category classified in the programme's scope
+};
+
+class Registry {
+ public:
+  Registry() = default;
+
+  // Reads one file. Detects the official FINESS open-data extract (first line `finess;etalab;…`,
+  // sections `structureet` and `structureej`, UTF-8 or ISO-8859-1/Windows-1252) and otherwise
+  // expects the simple UTF-8 CSV `finess,ej,name,category,departement,commune[,ej_name]` (any
+  // column order, header required). A bad row is skipped and reported in `warnings` (when not
+  // null) as "<file>:<line>: <reason>"; a FINESS key mismatch is reported but the row is kept.
+  // An unreadable file, an unknown header or a file without a single usable row → the error.
+  static std::expected<Registry, std::string> load_file(const std::filesystem::path& path,
+                                                        std::vector<std::string>* warnings);
+  // Same, from the file's bytes; `source` names it in warnings and in label().
+  static std::expected<Registry, std::string> load_string(std::string_view bytes,
+                                                          std::string_view source,
+                                                          std::vector<std::string>* warnings);
+
+  // Loads `path` and merges it into this registry (see merge()).
+  std::expected<void, std::string> add_file(const std::filesystem::path& path,
+                                            std::vector<std::string>* warnings);
+  // Adds `other`'s establishments (a FINESS already present is kept, the new one reported in
+  // `warnings` when given) and organisation names; names from an EJ file fill every
+  // establishment of that EJ, whichever file came first.
+  void merge(Registry&& other, std::vector<std::string>* warnings = nullptr);
+
+  // nullptr when unknown. The pointer lives as long as the Registry is neither merged nor moved.
+  const Establishment* find(std::string_view finess) const;
+  // Establishments whose name or commune has words beginning with every word of `q` (accent-
+  // and case-insensitive), or whose FINESS begins with `q` when `q` looks like a FINESS prefix;
+  // an empty `q` matches all. `departement` (INSEE or FINESS code) and `category` filter when
+  // not empty. At most `limit` results, in registry order.
+  std::vector<const Establishment*> search(std::string_view q, std::string_view departement,
+                                           std::string_view category, std::size_t limit) const;
+  // The establishments of organisation `ej`, in registry order.
+  std::vector<const Establishment*> by_ej(std::string_view ej) const;
+  // The organisation's name, empty when no file gave it.
+  std::string ej_name(std::string_view ej) const;
+
+  std::size_t size() const { return establishments_.size(); }
+  const std::vector<Establishment>& establishments() const { return establishments_; }
+  // Short description of the sources, e.g. "FINESS 2026-05-12 + demo-registry.csv (60 ET)";
+  // recorded as ValidationCompleted.registry.
+  std::string label() const;
+
+  // Adds one establishment (tests, generated registries); false when the FINESS is present.
+  bool add(Establishment establishment);
+
+ private:
+  void index_from(std::size_t first);
+  void fill_ej_names();
+
+  std::vector<Establishment> establishments_;
+  std::unordered_map<std::string, std::size_t> by_finess_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_ej_;
+  std::unordered_map<std::string, std::string> ej_names_;
+  // Search index: normalised word → establishment index, sorted by word.
+  std::vector<std::pair<std::string, std::size_t>> words_;
+  std::vector<std::string> haystacks_;  // " word word … " per establishment
+  std::vector<std::string> sources_;
+  bool words_sorted_ = true;
+};
+
+}  // namespace grappe::domain

@@ -1,0 +1,11 @@
+// The reference CSV files embedded at build time (see domain/CMakeLists.txt).
+#pragma once
+
+#include <string_view>
+
+namespace grappe::domain::internal {
+
+std::string_view regions_csv();
+std::string_view categories_csv();
+
+}  // namespace grappe::domain::internal
