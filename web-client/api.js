@@ -1,0 +1,56 @@
+// HTTP API client. Every call carries the bearer token; errors become ApiError with the
+// server's code and message (PROTOCOL.md: {"error":{"code","message"}}).
+
+export class ApiError extends Error {
+  constructor(status, code, message, body) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export function createApi(token, base = '') {
+  async function request(method, path, {params, body, signal} = {}) {
+    const query = params ? queryString(params) : '';
+    let response;
+    try {
+      response = await fetch(`${base}${path}${query}`, {
+        method,
+        signal,
+        headers: {
+          ...(token ? {Authorization: `Bearer ${token}`} : {}),
+          ...(body !== undefined ? {'Content-Type': 'application/json'} : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'network', 'Serveur injoignable');
+    }
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const err = data?.error ?? data ?? {};
+      throw new ApiError(
+          response.status, err.code ?? `http_${response.status}`, err.message ?? '', data);
+    }
+    return data;
+  }
+  return {
+    get: (path, params, signal) => request('GET', path, {params, signal}),
+    post: (path, body) => request('POST', path, {body}),
+    put: (path, body) => request('PUT', path, {body}),
+  };
+}
+
+function queryString(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const grappePath = (id) => `/api/grappes/${encodeURIComponent(id)}`;
+export const establishmentPath = (finess) => `/api/establishments/${encodeURIComponent(finess)}`;

@@ -1,0 +1,84 @@
+// Small DOM helpers. Text always goes in as text nodes: server data never reaches innerHTML.
+
+// Builds an element. attrs: `class`, `on<event>` handlers, `value`, `checked`, `disabled`, other
+// attributes as strings (null/false/undefined are skipped). Children: nodes, strings, arrays.
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value == null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(key.slice(2), value);
+    } else if (key === 'class') {
+      node.className = value;
+    } else if (key === 'value' || key === 'checked' || key === 'disabled') {
+      node[key] = value;
+    } else {
+      node.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  appendChildren(node, children);
+  return node;
+}
+
+export function appendChildren(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+// Replaces root's children, keeping keyboard focus on the element with the same data-key.
+export function renderKeepingFocus(root, ...children) {
+  const active = document.activeElement;
+  const key = active && root.contains(active) ? active.dataset.key : undefined;
+  root.replaceChildren();
+  appendChildren(root, children);
+  if (key) {
+    const again = root.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again && !again.disabled) again.focus();
+  }
+}
+
+export function debounce(fn, ms) {
+  let timer = null;
+  const debounced = (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+  debounced.cancel = () => clearTimeout(timer);
+  return debounced;
+}
+
+const dateTime = new Intl.DateTimeFormat('fr-FR', {dateStyle: 'short', timeStyle: 'medium'});
+const dateOnly = new Intl.DateTimeFormat('fr-FR', {dateStyle: 'short'});
+
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : dateTime.format(d);
+}
+
+export function formatDate(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : dateOnly.format(d);
+}
+
+// A random RFC 4122 version 4 UUID, also outside secure contexts.
+export function uuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// A labelled form field: <label>text <input></label>-like pair with an id link.
+let fieldCounter = 0;
+export function field(labelText, control, hint) {
+  const id = control.id || `f${++fieldCounter}`;
+  control.id = id;
+  const hintNode = hint ? el('span', {class: 'hint', id: `${id}-hint`}, hint) : null;
+  if (hintNode) control.setAttribute('aria-describedby', hintNode.id);
+  return el('div', {class: 'field'}, el('label', {for: id
+            }, labelText), control, hintNode);
+}

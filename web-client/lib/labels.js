@@ -1,0 +1,77 @@
+// French words for the wire's codes. Codes stay as PROTOCOL.md spells them; only labels change.
+
+export const ROLE_LABELS = {
+  gestionnaire: 'Gestionnaire',
+  ars: 'ARS',
+  auditor: 'Auditeur',
+  admin: 'Administrateur',
+};
+
+export const GRAPPE_STATUS_LABELS = {
+  open: 'En constitution',
+  submitted: 'Dossier déposé',
+  accepted: 'Retenue',
+  rejected: 'Non retenue',
+};
+
+export const MEMBER_STATUS_LABELS = {
+  invited: 'Invité',
+  accepted: 'Membre',
+  declined: 'A décliné',
+  revoked: 'Invitation révoquée',
+  withdrawn: 'S’est retiré',
+  removed: 'Retiré par le porteur',
+};
+
+export const RULE_LABELS = {
+  min_size: 'Nombre minimal d’établissements',
+  same_region: 'Même région',
+  exclusive_membership: 'Une seule grappe par appel',
+  eligible_category: 'Catégorie éligible',
+  known_establishment: 'Établissement connu du FINESS',
+  pending_invitations: 'Invitations sans réponse',
+};
+
+export const OUTCOME_LABELS = {
+  pass: 'Conforme',
+  warn: 'À vérifier',
+  fail: 'Non conforme'
+};
+
+export const DECISION_LABELS = {
+  accepted: 'Retenue',
+  rejected: 'Non retenue'
+};
+
+export const PRESENCE_LABELS = {
+  viewing: 'consulte',
+  editing: 'modifie'
+};
+
+// Rejection codes in words a gestionnaire understands; the server's own message follows them.
+const REJECTION_LABELS = {
+  bad_request: 'La demande est incomplète ou mal formée.',
+  unauthorized: 'Votre session n’est plus valide : reconnectez-vous.',
+  forbidden: 'Vous n’avez pas le droit de faire cette action.',
+  not_found: 'Cette grappe ou cet établissement est introuvable.',
+  conflict: 'La grappe a changé entre-temps : vérifiez puis recommencez.',
+  rule_violation: 'Une règle du programme l’interdit.',
+  invalid_state: 'Impossible dans l’état actuel du dossier (déposé ou clos).',
+  too_large: 'Le texte est trop long.',
+  rate_limited: 'Trop de demandes : réessayez dans un instant.',
+  internal: 'Le serveur a rencontré une erreur : réessayez plus tard.',
+  network: 'Le serveur est injoignable : réessayez quand la connexion sera rétablie.',
+};
+
+const RULE_REJECTIONS = {
+  exclusive_membership: 'Cet établissement est déjà membre d’une autre grappe de cet appel.',
+};
+
+// {code, message, details} → one sentence for the user.
+export function rejectionText(rejection) {
+  const rule = rejection?.details?.rule;
+  const main = RULE_REJECTIONS[rule] ?? REJECTION_LABELS[rejection?.code] ?? 'Action refusée.';
+  return rejection?.message ? `${main} (${rejection.message})` : main;
+}
+
+export function label(table, code) { return table[code] ?? String(code ?? ''); }

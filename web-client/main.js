@@ -1,0 +1,156 @@
+// Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
+import {ApiError, createApi, grappePath} from './api.js';
+import {el} from './lib/dom.js';
+import {Connection} from './socket.js';
+import {Store} from './state.js';
+import {mountAdmin} from './views/admin.js';
+import {mountAudit} from './views/audit.js';
+import {mountGrappe} from './views/grappe.js';
+import {mountGrappes} from './views/grappes.js';
+import {renderConnection, renderHeader} from './views/header.js';
+import {mountSignIn} from './views/signin.js';
+
+const TOKEN_KEY = 'grappe.token';
+const CLIENT = 'grappe-web/1.0';
+
+const main = document.getElementById('main');
+let session = null;
+
+function wsUrl() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+async function start() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return showSignIn();
+  try {
+    const me = await createApi(token).get('/api/me');
+    startSession(token, me);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return showSignIn('Votre jeton n’est plus valide : reconnectez-vous.');
+    }
+    showSignIn('Le serveur est injoignable pour le moment. Réessayez.');
+  }
+}
+
+function showSignIn(message) {
+  renderHeader(null);
+  mountSignIn(main, {
+    api: createApi(null),
+    message,
+    onSignedIn: (token, me) => {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      startSession(token, me);
+    },
+  });
+}
+
+function startSession(token, me) {
+  const store = new Store();
+  store.me = me;
+  const api = createApi(token);
+  const app = {store, api, me, conn: null, navigate, announce, run, signOut};
+  app.conn = new Connection({
+    url: wsUrl(),
+    token,
+    client: CLIENT,
+    versionOf: (g) => store.versionOf(g),
+    onStatus: (status, extra) => onStatus(app, status, extra),
+    onMessage: (msg) => onMessage(app, msg),
+  });
+  session = {app, unmount: null};
+  store.listen((change) => {
+    if (change.kind === 'connection') renderConnection(store.connection);
+  });
+  renderHeader(app);
+  renderConnection(store.connection);
+  app.conn.start();
+  window.onhashchange = route;
+  route();
+
+  // Sends a command for one action slot: pending until the ack, the rejection kept beside it.
+  async function run(slot, grappe, name, payload, options = {}) {
+    store.setPending(slot, options.label);
+    try {
+      const ack = await app.conn.command(grappe, name, payload, options.expectedVersion);
+      store.clearSlot(slot);
+      return ack;
+    } catch (rejection) {
+      store.setRejected(slot, rejection);
+      return null;
+    }
+  }
+}
+
+function onStatus(app, status, extra) {
+  if (status === 'unauthorized') {
+    signOut('Votre jeton a été refusé : reconnectez-vous.');
+    return;
+  }
+  app.store.setConnection(status, extra);
+}
+
+function onMessage(app, msg) {
+  const outcome = app.store.apply(msg);
+  if (outcome === 'gap') app.conn.resync(msg.grappe);
+  if (outcome === 'refresh') refreshState(app, msg.grappe);
+}
+
+// The server's state over HTTP, applied as a snapshot, when an event could not be folded here.
+async function refreshState(app, id) {
+  try {
+    const state = await app.api.get(grappePath(id));
+    app.store.applySnapshot(id, state, state.version);
+    app.conn.resync(id);
+  } catch {
+    app.store.setConnection(app.store.connection.status, {...app.store.connection, stale: true});
+  }
+}
+
+function navigate(hash) {
+  if (location.hash === hash)
+    route();
+  else
+    location.hash = hash;
+}
+
+function route() {
+  if (!session) return;
+  const {app} = session;
+  session.unmount?.();
+  session.unmount = null;
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  main.replaceChildren();
+  if (parts[0] === 'grappe' && parts[1] && parts[2] === 'historique') {
+    session.unmount = mountAudit(main, app, parts[1]);
+  } else if (parts[0] === 'grappe' && parts[1]) {
+    session.unmount = mountGrappe(main, app, parts[1]);
+  } else if (parts[0] === 'admin') {
+    session.unmount = mountAdmin(main, app);
+  } else {
+    session.unmount = mountGrappes(main, app);
+  }
+  renderHeader(app);
+}
+
+function signOut(message) {
+  if (session) {
+    session.unmount?.();
+    session.app.conn.stop();
+    session = null;
+  }
+  window.onhashchange = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  history.replaceState(null, '', location.pathname);
+  showSignIn(message);
+}
+
+function announce(text) {
+  const live = document.getElementById('announcer');
+  live.replaceChildren(el('p', null, text));
+}
+
+start();

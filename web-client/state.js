@@ -1,0 +1,110 @@
+// The client's state. Grappe states change only by applying the server's snapshot and event
+// messages (or a state the server returned over HTTP, handled as a snapshot). Alongside: the
+// connection status and, per action slot, whether a command is pending or was rejected.
+import {evolve} from './events.js';
+
+const ACTIVITY_LIMIT = 50;
+
+export class Store {
+  constructor() {
+    this.me = null;
+    this.connection = {status: 'offline', retryAt: null};
+    this.grappes = new Map();  // id → {state, version, presence, activity, live}
+    this.slots = new Map();    // slot key → {pending: bool, rejection?, label?}
+    this.listeners = new Set();
+  }
+
+  // fn(change) is called after every change; change = {kind, grappe?}. Returns an unsubscriber.
+  listen(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(change) {
+    for (const fn of [...this.listeners]) fn(change);
+  }
+
+  entry(id) {
+    let e = this.grappes.get(id);
+    if (!e) {
+      e = {state: null, version: null, presence: [], activity: []};
+      this.grappes.set(id, e);
+    }
+    return e;
+  }
+
+  versionOf(id) { return this.grappes.get(id)?.version ?? null; }
+
+  forget(id) { this.grappes.delete(id); }
+
+  // Applies a server message. Returns 'gap' when an event skipped versions and 'refresh' when
+  // the event could not be folded here: the caller then asks the server for the state again.
+  apply(msg) {
+    switch (msg.type) {
+      case 'snapshot':
+        return this.applySnapshot(msg.grappe, msg.state, msg.version);
+      case 'event':
+        return this.applyEvent(msg);
+      case 'presence':
+        this.entry(msg.grappe).presence = msg.users ?? [];
+        this.emit({kind: 'presence', grappe: msg.grappe});
+        return 'ok';
+      case 'error':
+        this.lastError = msg;
+        this.emit({kind: 'error', grappe: msg.grappe, error: msg});
+        return 'ok';
+      default:
+        return 'ignored';
+    }
+  }
+
+  applySnapshot(id, state, version) {
+    const e = this.entry(id);
+    const v = version ?? state?.version ?? 0;
+    if (e.version != null && v < e.version) return 'stale';
+    e.state = {comments: [], ...state, version: v};
+    e.version = v;
+    this.emit({kind: 'state', grappe: id});
+    return 'ok';
+  }
+
+  applyEvent(msg) {
+    const e = this.entry(msg.grappe);
+    if (e.version != null && msg.version <= e.version) return 'duplicate';
+    if (e.version != null && msg.version !== e.version + 1) return 'gap';
+    if (e.version == null && msg.version !== 1) return 'gap';
+    const next = evolve(e.state, msg.event, msg.version);
+    if (!e.activity.some((a) => a.version === msg.version)) {
+      e.activity = [{...msg.event, version: msg.version}, ...e.activity].slice(0, ACTIVITY_LIMIT);
+    }
+    if (!next) {
+      this.emit({kind: 'activity', grappe: msg.grappe});
+      return 'refresh';
+    }
+    e.state = next;
+    e.version = msg.version;
+    this.emit({kind: 'state', grappe: msg.grappe, event: msg.event});
+    return 'ok';
+  }
+
+  setConnection(status, extra = {}) {
+    this.connection = {status, ...extra};
+    this.emit({kind: 'connection'});
+  }
+
+  setPending(slot, label) {
+    this.slots.set(slot, {pending: true, label});
+    this.emit({kind: 'slot', slot});
+  }
+
+  setRejected(slot, rejection) {
+    this.slots.set(slot, {pending: false, rejection});
+    this.emit({kind: 'slot', slot});
+  }
+
+  clearSlot(slot) {
+    if (this.slots.delete(slot)) this.emit({kind: 'slot', slot});
+  }
+
+  slot(key) { return this.slots.get(key); }
+}

@@ -1,0 +1,117 @@
+// Administration: the read models (projections) with their lag and a rebuild button, and users.
+import {el} from '../lib/dom.js';
+import {label, ROLE_LABELS} from '../lib/labels.js';
+
+const POLL_MS = 2000;
+
+export function mountAdmin(root, app) {
+  const projections =
+      el('div', {'data-testid': 'projections', 'aria-live': 'polite'},
+         el('p', {class: 'loading'}, 'Chargement…'));
+  const users = el('div', {'data-testid': 'users'}, el('p', {class: 'loading'}, 'Chargement…'));
+  const notice = el('p', {role: 'status'});
+  let timer = null;
+  let alive = true;
+
+  async function loadProjections() {
+    try {
+      const r = await app.api.get('/api/admin/projections');
+      projections.replaceChildren(projectionsTable(r.projections ?? [], rebuild));
+      if (alive && (r.projections ?? []).some((p) => p.status === 'rebuilding'))
+        timer = setTimeout(loadProjections, POLL_MS);
+    } catch (e) {
+      projections.replaceChildren(
+          el('p', {class: 'warning', 'data-testid': 'projections-unavailable'},
+             e.status === 404 ?
+                 'Indisponible : ce serveur ne propose pas encore la gestion des projections.' :
+                 'Impossible de lire les projections.'));
+    }
+  }
+
+  async function rebuild(name) {
+    notice.textContent = `Reconstruction de ${name} demandée…`;
+    try {
+      await app.api.post(`/api/admin/projections/${encodeURIComponent(name)}/rebuild`, {});
+      notice.textContent = `Reconstruction de ${name} en cours.`;
+    } catch (e) {
+      notice.textContent =
+          e.status === 404 ? 'Indisponible sur ce serveur.' : `Refusé : ${e.message}`;
+    }
+    clearTimeout(timer);
+    loadProjections();
+  }
+
+  async function loadUsers() {
+    try {
+      const r = await app.api.get('/api/admin/users');
+      users.replaceChildren(usersTable(r.users ?? []));
+    } catch (e) {
+      users.replaceChildren(
+          el('p', {class: 'warning'},
+             e.status === 404 ? 'Indisponible sur ce serveur.' :
+                                'Impossible de lire les utilisateurs.'));
+    }
+  }
+
+  root.append(
+      el('h1', null, 'Administration'),
+      el('section', {class: 'card', 'aria-labelledby': 'proj-title'},
+         el('h2', {id: 'proj-title'}, 'Projections (modèles de lecture)'), notice, projections),
+      el('section', {class: 'card', 'aria-labelledby': 'users-title'},
+         el('h2', {id: 'users-title'}, 'Utilisateurs'), users));
+  loadProjections();
+  loadUsers();
+  return () => {
+    alive = false;
+    clearTimeout(timer);
+  };
+}
+
+function projectionsTable(list, rebuild) {
+  if (!list.length) return el('p', {class: 'empty'}, 'Aucune projection.');
+  return el(
+      'table', null,
+      el('thead', null,
+         el('tr', null,
+            ['Nom', 'Position', 'Retard', 'État', ''].map((h) => el('th', {scope: 'col'}, h)))),
+      el('tbody', null,
+         list.map(
+             (p) =>
+                 el('tr', {'data-testid': `projection-${p.name}`}, el('th', {scope: 'row'}, p.name),
+                    el('td', null, String(p.position)), el('td', null, `${p.lag} événement(s)`),
+                    el('td', null,
+                       p.status === 'rebuilding' ?
+                           [
+                             el('progress', {
+                               max: 1,
+                               value: p.progress ?? 0,
+                               'aria-label': `Reconstruction de ${p.name}`
+                             }),
+                             ` ${Math.round((p.progress ?? 0) * 100)} %`
+                           ] :
+                           'À jour'),
+                    el('td', null,
+                       el('button',
+                          {
+                            type: 'button',
+                            disabled: p.status === 'rebuilding',
+                            onclick: () => rebuild(p.name)
+                          },
+                          'Reconstruire'))))));
+}
+
+function usersTable(list) {
+  return el(
+      'table', null,
+      el('thead', null,
+         el('tr', null,
+            ['Identifiant', 'Nom', 'Rôle', 'OG', 'Régions'].map(
+                (h) => el('th', {scope: 'col'}, h)))),
+      el('tbody', null,
+         list.map(
+             (u) =>
+                 el('tr', {'data-testid': `user-${u.id}`}, el('td', null, u.id),
+                    el('td', null, u.name), el('td', null, label(ROLE_LABELS, u.role)),
+                    el('td', null, (u.og ?? []).join(', ')),
+                    el('td', null, (u.regions ?? []).join(', '))))));
+}

@@ -1,0 +1,157 @@
+// The auditor's view of one grappe: its history as a timeline, the state at any version or date
+// (server-side time travel) with the event that led there, and the hash chain's verification.
+import {grappePath} from '../api.js';
+import {describe} from '../events.js';
+import {debounce, el, field, formatDateTime} from '../lib/dom.js';
+import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
+
+import {membersTable} from './members.js';
+
+const PAGE = 500;
+
+export function mountAudit(root, app, id) {
+  const verify =
+      el('section', {class: 'card', 'aria-labelledby': 'verify-title', 'data-testid': 'verify'},
+         el('h2', {id: 'verify-title'}, 'Intégrité du journal'),
+         el('p', {class: 'loading'}, 'Vérification…'));
+  const slider =
+      el('input',
+         {type: 'range', min: 1, max: 1, value: 1, step: 1, 'data-testid': 'timeline-slider'});
+  const at = el('input', {type: 'datetime-local', step: 1, 'data-testid': 'timeline-date'});
+  const timeline = el('ol', {class: 'plain timeline', 'data-testid': 'timeline'});
+  const view = el('div', {'aria-live': 'polite', 'data-testid': 'time-travel'});
+  const title = el('h1', null, 'Historique de la grappe');
+  let events = [];
+  let aborter = null;
+  const cache = new Map();
+
+  async function show(query, version) {
+    aborter?.abort();
+    aborter = new AbortController();
+    view.setAttribute('aria-busy', 'true');
+    try {
+      const key = JSON.stringify(query);
+      const state =
+          cache.get(key) ?? await app.api.get(`${grappePath(id)}/state`, query, aborter.signal);
+      cache.set(key, state);
+      const v = version ?? state.version;
+      slider.value = String(v);
+      markCurrent(timeline, v);
+      view.replaceChildren(...stateAt(state, events.find((e) => e.version === v)));
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      view.replaceChildren(
+          el('p', {class: 'error', role: 'alert'}, 'Impossible d’afficher cet état.'));
+    }
+    view.setAttribute('aria-busy', 'false');
+  }
+  const goTo = (v) => show({atVersion: v}, v);
+  const onSlide = debounce(() => goTo(Number(slider.value)), 150);
+  slider.addEventListener('input', onSlide);
+
+  const step = (delta) => goTo(Math.min(events.length, Math.max(1, Number(slider.value) + delta)));
+  root.append(el(
+      'div', {class: 'audit-view', 'data-testid': 'audit-view'},
+      el('div', {class: 'crumbs'},
+         el('a', {href: `#/grappe/${encodeURIComponent(id)}`}, '← Retour à la grappe')),
+      title, verify,
+      el('section', {class: 'card', 'aria-labelledby': 'travel-title'},
+         el('h2', {id: 'travel-title'}, 'Remonter le temps'),
+         el('div', {class: 'travel-controls'},
+            el('button', {type: 'button', onclick: () => step(-1), 'data-testid': 'timeline-prev'},
+               '◀ Version précédente'),
+            field('Version affichée', slider),
+            el('button', {type: 'button', onclick: () => step(1), 'data-testid': 'timeline-next'},
+               'Version suivante ▶'),
+            el('form', {
+              class: 'inline',
+              onsubmit: (e) => {
+                e.preventDefault();
+                if (at.value) show({at: new Date(at.value).toISOString()});
+              }
+            },
+               field('Aller à la date', at), el('button', {type: 'submit'}, 'Afficher'))),
+         view),
+      el('section', {class: 'card', 'aria-labelledby': 'timeline-title'},
+         el('h2', {id: 'timeline-title'}, 'Événements'), timeline)));
+
+  (async () => {
+    try {
+      events = await loadEvents(app, id);
+    } catch {
+      timeline.replaceChildren(
+          el('p', {class: 'error', role: 'alert'},
+             'Historique indisponible (droits insuffisants ou grappe inconnue).'));
+      return;
+    }
+    slider.max = String(Math.max(1, events.length));
+    timeline.replaceChildren(...events.map(
+        (e) =>
+            el('li', null,
+               el('button', {
+                 type: 'button',
+                 class: 'link event',
+                 'data-version': e.version,
+                 'data-testid': `timeline-${e.version}`,
+                 onclick: () => goTo(e.version),
+               },
+                  `v${e.version} · ${formatDateTime(e.at)} · ${e.actor?.name ?? ''} ${
+                      describe(e)}`))));
+    if (events.length) goTo(events.length);
+  })();
+  loadVerification(app, verify);
+  return () => {
+    aborter?.abort();
+    onSlide.cancel();
+  };
+}
+
+async function loadEvents(app, id) {
+  const all = [];
+  for (;;) {
+    const from = all.length ? all[all.length - 1].version : 0;
+    const {events} =
+        await app.api.get(`${grappePath(id)}/events`, {fromVersion: from, limit: PAGE});
+    all.push(...events);
+    if (events.length < PAGE) return all;
+  }
+}
+
+function markCurrent(timeline, version) {
+  for (const b of timeline.querySelectorAll('button.event')) {
+    if (Number(b.dataset.version) === version)
+      b.setAttribute('aria-current', 'step');
+    else
+      b.removeAttribute('aria-current');
+  }
+}
+
+function stateAt(state, event) {
+  return [
+    el('p', {class: 'travel-summary', 'data-testid': 'travel-version'},
+       `État à la version ${state.version} : « ${state.name} », ${
+           label(GRAPPE_STATUS_LABELS, state.status)}, `,
+       `${state.counts?.accepted ?? 0} / ${state.threshold} membres acceptés.`),
+    event ? el('p', {class: 'travel-event', 'data-testid': 'travel-event'},
+               'Événement : ', el('strong', null, event.actor?.name ?? ''),
+               ` ${describe(event)} — ${formatDateTime(event.at)}`) :
+            null,
+    membersTable(state.members ?? []),
+  ];
+}
+
+async function loadVerification(app, root) {
+  const title = root.firstChild;
+  try {
+    const r = await app.api.get('/api/audit/verify');
+    root.replaceChildren(
+        title,
+        r.ok ? el('p', {class: 'ok', 'data-testid': 'verify-result'},
+                  `Chaîne intègre : ${r.events} événements vérifiés. Empreinte de tête : `,
+                  el('code', null, r.head)) :
+               el('p', {class: 'error', 'data-testid': 'verify-result'},
+                  `Chaîne rompue à la position ${r.firstBadPosition} (${r.events} événements).`));
+  } catch {
+    root.replaceChildren(title, el('p', {class: 'error'}, 'Vérification indisponible.'));
+  }
+}

@@ -1,0 +1,60 @@
+// Creating a grappe: the porteur is one of the user's own EJ; the client picks the grappe's id.
+import {el, field, uuid} from '../lib/dom.js';
+import {rejectionText} from '../lib/labels.js';
+import {regionName, regionOfFiness, REGIONS} from '../lib/regions.js';
+
+export function createForm(app) {
+  const name = el('input', {type: 'text', name: 'name', required: true, maxlength: 200});
+  const call = el('input', {type: 'text', name: 'call', required: true, value: 'default'});
+  const porteur =
+      el('select', {name: 'porteur', required: true},
+         app.me.og.map((ej) => el('option', {value: ej}, ej)));
+  const region =
+      el('select', {name: 'region', required: true},
+         Object.keys(REGIONS).map((c) => el('option', {value: c}, regionName(c))));
+  const description = el('textarea', {name: 'description', rows: 2, maxlength: 4000});
+  const vendor = el('input', {type: 'text', name: 'vendor'});
+  const software = el('input', {type: 'text', name: 'software'});
+  const message = el('p', {class: 'error', role: 'alert', 'data-testid': 'create-error'});
+  const submit = el('button', {type: 'submit'}, 'Créer la grappe');
+  const guessRegion = () => {
+    const r = regionOfFiness(porteur.value);
+    if (r) region.value = r;
+  };
+  porteur.onchange = guessRegion;
+  guessRegion();
+
+  async function create(e) {
+    e.preventDefault();
+    const id = uuid();
+    const payload = {
+      name: name.value.trim(),
+      call: call.value.trim(),
+      region: region.value,
+      porteur: porteur.value
+    };
+    if (description.value.trim()) payload.description = description.value.trim();
+    if (vendor.value.trim() || software.value.trim()) {
+      payload.dui = {vendor: vendor.value.trim(), software: software.value.trim()};
+    }
+    message.textContent = '';
+    submit.disabled = true;
+    submit.textContent = 'Création en cours…';
+    try {
+      await app.conn.command(id, 'CreateGrappe', payload);
+      app.navigate(`#/grappe/${encodeURIComponent(id)}`);
+    } catch (rejection) {
+      message.textContent = rejectionText(rejection);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Créer la grappe';
+    }
+  }
+
+  return el(
+      'details', {class: 'card create'}, el('summary', null, 'Créer une grappe'),
+      el('form', {onsubmit: create, 'data-testid': 'create-form'}, field('Nom de la grappe', name),
+         field('Appel à projets', call), field('Porteur (FINESS EJ)', porteur),
+         field('Région', region), field('Description', description),
+         field('Éditeur du DUI', vendor), field('Logiciel DUI', software), submit, message));
+}

@@ -1,0 +1,122 @@
+// One grappe, live: details, members with their actions, invitations, eligibility, presence,
+// activity and comments. Subscribes on mount and unsubscribes on unmount.
+import {el} from '../lib/dom.js';
+import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
+import {canAudit, isOpen, isPorteur} from '../lib/permissions.js';
+import {regionName} from '../lib/regions.js';
+
+import {createActivity, createComments, renderPresence} from './activity.js';
+import {createDetailsEditor} from './details.js';
+import {createEligibility} from './eligibility.js';
+import {createInvitePicker} from './invite.js';
+import {renderMembers} from './members.js';
+
+export function mountGrappe(root, app, id) {
+  const {store, conn} = app;
+  const title = el('h1', {'data-testid': 'grappe-name'}, 'Grappe');
+  const status =
+      el('p', {class: 'loading', role: 'status', 'data-testid': 'grappe-loading'},
+         'Chargement de la grappe…');
+  const details = el('dl', {class: 'details', 'data-testid': 'details'});
+  const members = el('div', {'data-testid': 'members-section'});
+  const presence =
+      el('section',
+         {class: 'card presence', 'aria-labelledby': 'presence-title', 'data-testid': 'presence'});
+  const editor = createDetailsEditor(app, id);
+  const invite = createInvitePicker(app, id);
+  const eligibility = createEligibility(app, id);
+  const activity = createActivity();
+  const comments = createComments(app, id);
+  const inviteSlot = el('div');
+  const editorSlot = el('div');
+
+  root.append(
+      el('div', {class: 'grappe-view', 'data-testid': 'grappe-view'},
+         el('div', {class: 'crumbs'}, el('a', {href: '#/'}, '← Toutes les grappes'),
+            canAudit(app.me) ? el('a', {
+              href: `#/grappe/${encodeURIComponent(id)}/historique`,
+              'data-testid': 'history-link'
+            },
+                                  'Historique') :
+                               null),
+         title, status,
+         el('div', {class: 'columns'},
+            el('div', {class: 'main-col'},
+               el('section', {class: 'card', 'aria-labelledby': 'details-title'},
+                  el('h2', {id: 'details-title'}, 'Informations'), details, editorSlot),
+               el('section', {class: 'card', 'aria-labelledby': 'members-title'},
+                  el('h2', {id: 'members-title'}, 'Établissements'), members),
+               inviteSlot),
+            el('aside', {class: 'side-col'}, presence, eligibility.node, activity.node,
+               comments.node))));
+
+  function paintState() {
+    const entry = store.grappes.get(id);
+    const state = entry?.state;
+    if (!state) return;
+    status.textContent = '';
+    status.hidden = true;
+    title.textContent = state.name;
+    document.title = `${state.name} — Grappe`;
+    details.replaceChildren(...detailRows(state));
+    renderMembers(members, app, id, entry);
+    const porteurOpen = isPorteur(app.me, state) && isOpen(state);
+    if (porteurOpen && !inviteSlot.firstChild) inviteSlot.append(invite.node);
+    if (!porteurOpen) inviteSlot.replaceChildren();
+    if (isPorteur(app.me, state) && !editorSlot.firstChild) editorSlot.append(editor.node);
+    invite.update();
+    eligibility.update(state);
+    comments.update(state);
+    activity.update(entry.activity);
+    members.dataset.version = String(state.version);
+  }
+
+  function paintPresence() {
+    const entry = store.grappes.get(id);
+    renderPresence(presence, app.me, entry?.presence ?? []);
+    if (entry?.state) renderMembers(members, app, id, entry);
+  }
+
+  const off = store.listen((change) => {
+    if (change.kind === 'slot') return paintState();
+    if (change.kind === 'error' && !store.grappes.get(id)?.state) {
+      status.hidden = false;
+      status.className = 'error';
+      status.textContent = change.error.code === 'not_found' || change.error.code === 'forbidden' ?
+          'Cette grappe est introuvable ou vous n’y avez pas accès.' :
+          `Erreur : ${change.error.message ?? change.error.code}`;
+      return;
+    }
+    if (change.grappe !== id) return;
+    if (change.kind === 'presence') paintPresence();
+    if (change.kind === 'state') paintState();
+    if (change.kind === 'activity') activity.update(store.grappes.get(id).activity);
+  });
+  paintPresence();
+  conn.subscribe(id);
+  conn.setPresence(id, 'viewing');
+  return () => {
+    off();
+    invite.dispose();
+    conn.unsubscribe(id);
+    store.forget(id);
+  };
+}
+
+function detailRows(s) {
+  const row =
+      (term, value, testid) => [el('dt', null, term), el('dd', {'data-testid': testid}, value)];
+  return [
+    row('Appel à projets', s.call),
+    row('Région', regionName(s.region)),
+    row('Porteur (EJ)', s.porteur),
+    row('DUI',
+        s.dui ? `${s.dui.software || '—'} (${s.dui.vendor || 'éditeur non précisé'})` :
+                'Non renseigné'),
+    row('Statut',
+        el('span', {class: `badge status-${s.status}`}, label(GRAPPE_STATUS_LABELS, s.status)),
+        'grappe-status'),
+    row('Version', String(s.version), 'grappe-version'),
+    s.description ? row('Description', s.description) : [],
+  ].flat();
+}

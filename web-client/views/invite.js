@@ -1,0 +1,121 @@
+// Inviting an establishment: search the registry as-you-type (name, commune or FINESS), see its
+// category and whether it is already in another grappe of the same call, invite it.
+import {establishmentPath} from '../api.js';
+import {debounce, el, field} from '../lib/dom.js';
+import {label, MEMBER_STATUS_LABELS, rejectionText} from '../lib/labels.js';
+
+const MIN_QUERY = 2;
+const LIMIT = 10;
+
+export function createInvitePicker(app, grappe) {
+  const input =
+      el('input', {type: 'search', name: 'q', autocomplete: 'off', 'data-testid': 'invite-search'});
+  const message = el('input', {type: 'text', name: 'message', maxlength: 1000});
+  const results =
+      el('ul', {class: 'results plain', 'data-testid': 'invite-results', 'aria-live': 'polite'});
+  const status = el('p', {class: 'hint', role: 'status'});
+  const details = new Map();  // finess → establishment with memberships (lazily fetched)
+  let found = [];
+  let aborter = null;
+
+  const search = debounce(async () => {
+    const q = input.value.trim();
+    aborter?.abort();
+    if (q.length < MIN_QUERY) {
+      found = [];
+      status.textContent = '';
+      return paint();
+    }
+    aborter = new AbortController();
+    status.textContent = 'Recherche…';
+    try {
+      const answer = await app.api.get('/api/establishments', {q, limit: LIMIT}, aborter.signal);
+      found = answer.establishments ?? [];
+      status.textContent =
+          found.length ? `${found.length} résultat(s)` : 'Aucun établissement trouvé.';
+      paint();
+      for (const e of found) loadDetails(e.finess, aborter.signal);
+    } catch (e) {
+      if (e.name !== 'AbortError') status.textContent = 'La recherche a échoué. Réessayez.';
+    }
+  }, 250);
+
+  async function loadDetails(finess, signal) {
+    if (details.has(finess)) return;
+    try {
+      details.set(finess, await app.api.get(establishmentPath(finess), null, signal));
+      paint();
+    } catch {
+      // The list stays usable without the membership hint.
+    }
+  }
+
+  function paint() {
+    const state = app.store.grappes.get(grappe)?.state;
+    results.replaceChildren(
+        ...found.map((e) => resultItem(app, grappe, state, e, details.get(e.finess), message)));
+  }
+
+  input.addEventListener('input', search);
+  input.addEventListener('focus', () => app.conn.setPresence(grappe, 'editing', 'invitation'));
+  input.addEventListener('blur', () => app.conn.setPresence(grappe, 'viewing'));
+
+  const node =
+      el('section', {class: 'card invite', 'aria-labelledby': 'invite-title'},
+         el('h2', {id: 'invite-title'}, 'Inviter un établissement'),
+         field('Rechercher (nom, commune ou FINESS)', input, 'Au moins 2 caractères.'),
+         field('Message joint à l’invitation (facultatif)', message), status, results);
+  return {
+    node,
+    update: paint,
+    dispose: () => {
+      search.cancel();
+      aborter?.abort();
+    }
+  };
+}
+
+function resultItem(app, grappe, state, e, info, message) {
+  const key = `${grappe}:invite:${e.finess}`;
+  const slot = app.store.slot(key);
+  const here = state?.members?.find((m) => m.finess === e.finess);
+  const active = here && (here.status === 'invited' || here.status === 'accepted');
+  const elsewhere = (info?.memberships ?? [])
+                        .filter(
+                            (m) => m.grappe !== grappe && m.call === state?.call &&
+                                (m.status === 'accepted' || m.status === 'invited'));
+  const note = active ? `Déjà dans cette grappe (${label(MEMBER_STATUS_LABELS, here.status)})` :
+      elsewhere.some((m) => m.status === 'accepted') ?
+                        'Déjà membre d’une autre grappe de cet appel' :
+      elsewhere.length ? 'Invité dans une autre grappe de cet appel' :
+      info             ? 'Disponible' :
+                         '';
+  const invite = () => {
+    const payload = {finess: e.finess};
+    if (message.value.trim()) payload.message = message.value.trim();
+    app.run(key, grappe, 'InviteEstablishment', payload, {label: 'Invitation'});
+  };
+  return el(
+      'li', {class: 'result', 'data-testid': `result-${e.finess}`},
+      el('div', null, el('strong', null, e.name), ` — ${e.finess}`),
+      el('div', {class: 'meta'},
+         `${e.categoryLabel ? `${e.categoryLabel} (${e.category})` : `Catégorie ${e.category}`}` +
+             ` · ${e.commune ?? ''} (${e.departement}) · EJ ${e.ej}`),
+      note ? el('div', {
+        class: elsewhere.length && !active ? 'warning' : 'meta',
+        'data-testid': 'availability'
+      },
+                note) :
+             null,
+      slot?.pending ? el('span', {class: 'pending'}, 'Invitation en attente…') :
+                      el('button', {
+                        type: 'button',
+                        'data-testid': `invite-${e.finess}`,
+                        'aria-label': `Inviter ${e.name}`,
+                        disabled: active,
+                        onclick: invite,
+                      },
+                         'Inviter'),
+      slot?.rejection ? el('p', {class: 'error', role: 'alert'}, rejectionText(slot.rejection)) :
+                        null);
+}

@@ -1,0 +1,73 @@
+// Sign-in: a bearer token, or on the demo world a pick among the demo users.
+import {ApiError, createApi} from '../api.js';
+import {el, field} from '../lib/dom.js';
+import {label, ROLE_LABELS} from '../lib/labels.js';
+
+export function mountSignIn(root, {api, message, onSignedIn}) {
+  const error =
+      el('p', {class: 'error', role: 'alert', 'data-testid': 'signin-error'}, message ?? '');
+  const token = el('input', {type: 'password', name: 'token', autocomplete: 'off', required: true});
+  const demo = el('section', {class: 'demo-users', 'aria-labelledby': 'demo-title'});
+  const submit = el('button', {type: 'submit'}, 'Se connecter');
+
+  async function signIn(value) {
+    error.textContent = '';
+    submit.disabled = true;
+    try {
+      const me = await createApi(value).get('/api/me');
+      onSignedIn(value, me);
+    } catch (e) {
+      error.textContent = e instanceof ApiError && e.status === 401 ?
+          'Ce jeton n’est pas reconnu.' :
+          'Le serveur est injoignable pour le moment.';
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  const form =
+      el('form', {
+        class: 'card',
+        'aria-labelledby': 'signin-title',
+        onsubmit: (e) => {
+          e.preventDefault();
+          signIn(token.value.trim());
+        },
+      },
+         el('h1', {id: 'signin-title'}, 'Connexion'),
+         field('Jeton d’accès', token, 'Le jeton fourni par votre administrateur.'), submit, error);
+  root.replaceChildren(el('div', {class: 'signin'}, form, demo));
+  token.focus();
+  loadDemoUsers(api, demo, signIn);
+}
+
+async function loadDemoUsers(api, section, signIn) {
+  let users;
+  try {
+    users = (await api.get('/api/demo/users')).users ?? [];
+  } catch {
+    section.remove();
+    return;
+  }
+  if (!users.length) return section.remove();
+  section.append(
+      el('h2', {id: 'demo-title'}, 'Utilisateurs de démonstration'),
+      el('ul', {class: 'plain'},
+         users.map(
+             (u) =>
+                 el('li', null,
+                    el('button', {
+                      type: 'button',
+                      class: 'demo-user',
+                      'data-testid': `demo-user-${u.id}`,
+                      onclick: () => signIn(u.token),
+                    },
+                       el('strong', null, u.name), ` — ${label(ROLE_LABELS, u.role)}`,
+                       describeScope(u))))));
+}
+
+function describeScope(u) {
+  if ((u.og ?? []).length) return ` (OG ${u.og.join(', ')})`;
+  if ((u.regions ?? []).length) return ` (régions ${u.regions.join(', ')})`;
+  return '';
+}
