@@ -1,7 +1,7 @@
 // The only file that spells event type names. evolve() folds one server event into a grappe
 // state shaped as PROTOCOL.md's "Grappe state"; describe() words an event for the activity feed.
 
-const COUNTED = ['invited', 'accepted', 'declined', 'withdrawn', 'removed'];
+const COUNTED = ['invited', 'accepted', 'declined', 'revoked', 'withdrawn', 'removed'];
 
 function withCounts(state) {
   const counts = Object.fromEntries(COUNTED.map((s) => [s, 0]));

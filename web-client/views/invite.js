@@ -84,12 +84,15 @@ function resultItem(app, grappe, state, e, info, message) {
                         .filter(
                             (m) => m.grappe !== grappe && m.call === state?.call &&
                                 (m.status === 'accepted' || m.status === 'invited'));
-  const note = active ? `Déjà dans cette grappe (${label(MEMBER_STATUS_LABELS, here.status)})` :
-      elsewhere.some((m) => m.status === 'accepted') ?
-                        'Déjà membre d’une autre grappe de cet appel' :
-      elsewhere.length ? 'Invité dans une autre grappe de cet appel' :
-      info             ? 'Disponible' :
-                         '';
+  const notes = [];
+  if (active) notes.push(`Déjà dans cette grappe (${label(MEMBER_STATUS_LABELS, here.status)})`);
+  if (elsewhere.some((m) => m.status === 'accepted')) {
+    notes.push('Déjà membre d’une autre grappe de cet appel');
+  } else if (elsewhere.length) {
+    notes.push('Invité dans une autre grappe de cet appel');
+  }
+  if (!notes.length && info) notes.push('Disponible');
+  const note = notes.join(' · ');
   const invite = () => {
     const payload = {finess: e.finess};
     if (message.value.trim()) payload.message = message.value.trim();
@@ -101,12 +104,10 @@ function resultItem(app, grappe, state, e, info, message) {
       el('div', {class: 'meta'},
          `${e.categoryLabel ? `${e.categoryLabel} (${e.category})` : `Catégorie ${e.category}`}` +
              ` · ${e.commune ?? ''} (${e.departement}) · EJ ${e.ej}`),
-      note ? el('div', {
-        class: elsewhere.length && !active ? 'warning' : 'meta',
-        'data-testid': 'availability'
-      },
-                note) :
-             null,
+      note ?
+          el('div', {class: elsewhere.length ? 'warning' : 'meta', 'data-testid': 'availability'},
+             note) :
+          null,
       slot?.pending ? el('span', {class: 'pending'}, 'Invitation en attente…') :
                       el('button', {
                         type: 'button',

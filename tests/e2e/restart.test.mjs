@@ -1,0 +1,72 @@
+// The server restarts under an open page: the page shows it is offline, reconnects by itself and
+// catches up with what happened meanwhile, without losing or doubling an event.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+
+import {launchBrowser, screenshot, userPage, waitText} from './lib/browser.mjs';
+import {apiClient, freePort, freshDataDir, removeDir, startServer} from './lib/server.mjs';
+import {demoWorld, freeEstablishments} from './lib/world.mjs';
+
+// While the server is down Chromium reports the refused WebSocket and fetches on the console.
+const EXPECTED_WHILE_DOWN = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/];
+
+let server, data, browser, listen;
+
+before(async () => {
+  data = freshDataDir('restart');
+  listen = `127.0.0.1:${await freePort()}`;
+  server = await startServer({data, listen});
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) await server.stop();
+  if (data) removeDir(data);
+});
+
+test('the page reconnects after a server restart and catches up', async () => {
+  const world = await demoWorld(server.url);
+  const porteur = world.gestionnaires[0];
+  const api = apiClient(server.url, porteur.token);
+  const grappe = crypto.randomUUID();
+  const created = await api.command(
+      grappe, 'CreateGrappe',
+      {name: 'Grappe redémarrage', call: 'default', region: '75', porteur: porteur.og[0]});
+  assert.equal(created.status, 200, JSON.stringify(created.data));
+  const free = await freeEstablishments(server.url, porteur);
+  assert.ok(free.length >= 2, 'the porteur has two free establishments');
+  await api.command(grappe, 'InviteEstablishment', {finess: free[0].finess});
+
+  const {page, errors} = await userPage(
+      browser, server.url, porteur.token,
+      {path: `#/grappe/${grappe}`, ignore: EXPECTED_WHILE_DOWN});
+  await page.getByTestId(`member-${free[0].finess}`).waitFor();
+  await waitText(page.getByTestId('connection'), 'Connecté');
+
+  assert.equal(await server.stop(), 0);
+  await waitText(page.getByTestId('connection'), 'Hors ligne');
+  await screenshot(page, '09-offline');
+
+  server = await startServer({data, listen});
+  // Changed while the page is still waiting to reconnect: it must catch up with fromVersion.
+  const invited =
+      await apiClient(server.url, porteur.token).command(grappe, 'InviteEstablishment', {
+        finess: free[1].finess
+      });
+  assert.equal(invited.status, 200, JSON.stringify(invited.data));
+  const version = invited.data.version;
+
+  await waitText(page.getByTestId('connection'), 'Connecté', 20000);
+  await page.getByTestId(`member-${free[1].finess}`).waitFor();
+  await page.locator(`[data-testid="members-section"][data-version="${version}"]`).waitFor();
+  const shown = await page.getByTestId('activity')
+                    .locator('li')
+                    .evaluateAll((items) => items.map((li) => li.dataset.version));
+  assert.equal(new Set(shown).size, shown.length, `no event shown twice: ${shown}`);
+  const state = (await apiClient(server.url, porteur.token).get(`/api/grappes/${grappe}`)).data;
+  const rows = await page.getByTestId('members').locator('tbody tr').count();
+  assert.equal(rows, state.members.length, 'the page has every member the server has');
+  await screenshot(page, '10-reconnected');
+  assert.deepEqual(errors, []);
+});
