@@ -1,0 +1,155 @@
+// Web benchmark (tools/bench-web): with a 200-member grappe, the time to a usable grappe view in
+// a fresh browser, and the latency from a command in one browser to the other browser's DOM.
+// Prints a table, then `view_ms=N live_p50_ms=N live_p95_ms=N` as its last line.
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+
+import {launchBrowser, userPage} from './lib/browser.mjs';
+import {finess, registryCsv} from './lib/finess.mjs';
+import {apiClient, freshDataDir, removeDir, startServer} from './lib/server.mjs';
+
+const {values: opts} = parseArgs({
+  options: {
+    members: {type: 'string', default: '200'},
+    commands: {type: 'string', default: '100'},
+    views: {type: 'string', default: '5'},
+  },
+});
+const MEMBERS = Number(opts.members);
+const COMMANDS = Number(opts.commands);
+const VIEWS = Number(opts.views);
+
+const percentile = (sorted, p) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const log = (...a) => console.error('[bench-web]', ...a);
+
+async function main() {
+  const dir = freshDataDir('bench-web');
+  const ej = finess('33', 900001);
+  const registry = path.join(dir, 'registry.csv');
+  writeFileSync(
+      registry,
+      registryCsv({departement: '33', ej, ejName: 'OG Banc d’essai', count: MEMBERS + 20}));
+  const users = path.join(dir, 'users.json');
+  const porteur = {
+    id: 'bench-porteur',
+    name: 'Porteur (banc)',
+    role: 'gestionnaire',
+    og: [ej],
+    token: `tok-p-${crypto.randomUUID()}`
+  };
+  const viewer = {
+    id: 'bench-viewer',
+    name: 'Collègue (banc)',
+    role: 'gestionnaire',
+    og: [ej],
+    token: `tok-v-${crypto.randomUUID()}`
+  };
+  writeFileSync(users, JSON.stringify({users: [porteur, viewer]}));
+  const server = await startServer({
+    data: path.join(dir, 'data'),
+    args: ['--no-demo', '--users', users, '--registry', registry]
+  });
+  const browser = await launchBrowser();
+  try {
+    const grappe = await seedGrappe(server.url, porteur, ej);
+    const views = [];
+    for (let i = 0; i < VIEWS; i++) views.push(await timeView(browser, server.url, viewer, grappe));
+    const live = await timeLive(browser, server.url, porteur, viewer, grappe);
+    report(views, live);
+  } finally {
+    await browser.close();
+    await server.stop();
+    removeDir(dir);
+  }
+}
+
+async function seedGrappe(base, porteur, ej) {
+  const api = apiClient(base, porteur.token);
+  const grappe = crypto.randomUUID();
+  const created = await api.command(
+      grappe, 'CreateGrappe',
+      {name: 'Grappe banc d’essai', call: 'default', region: '75', porteur: ej});
+  if (created.status !== 200) throw new Error(`CreateGrappe: ${JSON.stringify(created.data)}`);
+  for (let i = 0; i < MEMBERS; i++) {
+    const r = await api.command(grappe, 'InviteEstablishment', {finess: finess('33', 1 + i)});
+    if (r.status !== 200) throw new Error(`InviteEstablishment ${i}: ${JSON.stringify(r.data)}`);
+  }
+  const state = (await api.get(`/api/grappes/${grappe}`)).data;
+  log(`grappe ${grappe}: ${state.counts.accepted} accepted members, version ${state.version}`);
+  return grappe;
+}
+
+// From navigation start to the members table holding every member with its actions.
+async function timeView(browser, base, user, grappe) {
+  const started = Date.now();
+  const {context, page} = await userPage(browser, base, user.token, {path: `#/grappe/${grappe}`});
+  await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="members"] tbody tr').length >= n, MEMBERS,
+      {polling: 'raf', timeout: 30000});
+  const ms = Date.now() - started;
+  await context.close();
+  return ms;
+}
+
+// A comment posted through browser A's form, until it is in browser B's comment list.
+async function timeLive(browser, base, porteur, viewer, grappe) {
+  const a = await userPage(browser, base, porteur.token, {path: `#/grappe/${grappe}`});
+  const b = await userPage(browser, base, viewer.token, {path: `#/grappe/${grappe}`});
+  for (const p of [a.page, b.page]) await p.getByTestId('comment-submit').waitFor();
+  await b.page.evaluate(() => {
+    window.benchSeen = new Map();
+    const list = document.querySelector('[data-testid="comments"]');
+    new MutationObserver(() => {
+      const now = Date.now();
+      for (const p of list.querySelectorAll('.comment p')) {
+        if (!window.benchSeen.has(p.textContent)) window.benchSeen.set(p.textContent, now);
+      }
+    }).observe(list, {childList: true, subtree: true});
+  });
+  const samples = [];
+  for (let i = 0; i < COMMANDS; i++) {
+    const text = `mesure ${i}`;
+    const sent = await a.page.evaluate((t) => {
+      document.querySelector('[data-testid="comment-text"]').value = t;
+      const at = Date.now();
+      document.querySelector('[data-testid="comment-submit"]').click();
+      return at;
+    }, text);
+    const seen = await (await b.page.waitForFunction((t) => window.benchSeen.get(t), text, {
+                   timeout: 10000
+                 })).jsonValue();
+    samples.push(seen - sent);
+    await a.page.waitForFunction(
+        () => !document.querySelector('[data-testid="comment-submit"]').disabled, null,
+        {timeout: 10000});
+  }
+  await a.context.close();
+  await b.context.close();
+  return samples;
+}
+
+function report(views, live) {
+  const v = [...views].sort((x, y) => x - y);
+  const l = [...live].sort((x, y) => x - y);
+  const viewMs = percentile(v, 50);
+  const rows = [
+    ['measure', 'n', 'min', 'p50', 'p95', 'max', 'target'],
+    ['usable grappe view (ms)', v.length, v[0], viewMs, percentile(v, 95), v.at(-1), '< 1000'],
+    [
+      'command → other DOM (ms)', l.length, l[0], percentile(l, 50), percentile(l, 95), l.at(-1),
+      'p95 < 150'
+    ],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+  console.log(`members=${MEMBERS} commands=${l.length} views=${v.length}`);
+  console.log(
+      `view_ms=${viewMs} live_p50_ms=${percentile(l, 50)} live_p95_ms=${percentile(l, 95)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
