@@ -140,7 +140,8 @@ class Store {
   virtual ~Store() = default;  // close(): finishes queued appends, ends subscriptions, closes DB
 
   // Writes every part of `request` or none. `done` runs exactly once, on the writer thread (keep
-  // it short: post the result elsewhere), only after the write batch is synced to the WAL.
+  // it short: post the result elsewhere), only after the write batch is synced to the WAL; once
+  // the store is closing it runs at once on the calling thread with kClosed.
   // If any part's expected version differs from its stream's actual version, nothing is written
   // and the error (kVersionConflict) carries the actual versions. Concurrent requests are
   // group-committed: one synced batch serves many requests; requests are applied in the order
@@ -184,6 +185,11 @@ class Store {
   // Recomputes the hash chain of the whole log. `progress` (may be empty) is called now and then
   // with the number of records checked so far.
   virtual VerifyResult verify(std::function<void(std::uint64_t)> progress = {}) = 0;
+
+  // Writes a consistent, openable copy of the store into `dir` (absolute or relative; it must
+  // not exist yet) while appends go on: hard links for immutable files, a copy of the rest. The
+  // copy holds every append acknowledged before the call. Fails with kIo. Online backups use it.
+  virtual std::expected<void, StoreError> checkpoint(const std::filesystem::path& dir);
 };
 
 }  // namespace grappe::es

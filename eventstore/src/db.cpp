@@ -1,0 +1,184 @@
+// RocksDB access: open, column families, reads.
+#include "db.h"
+
+#include <rocksdb/table.h>
+
+#include "codec.h"
+#include "util.h"
+
+namespace grappe::es::detail {
+namespace {
+
+constexpr const char* kFormatKey = "format";
+constexpr const char* kFormat = "grappe-eventstore/1";
+
+rocksdb::Options db_options(bool create_if_missing) {
+  rocksdb::Options o;
+  o.create_if_missing = create_if_missing;
+  o.create_missing_column_families = true;
+  o.IncreaseParallelism(2);
+  o.max_background_jobs = 2;
+  o.keep_log_file_num = 4;
+  return o;
+}
+
+bool is_lock_error(const rocksdb::Status& s) {
+  return s.IsIOError() && (s.ToString().find("LOCK") != std::string::npos ||
+                           s.ToString().find("lock") != std::string::npos);
+}
+
+StoreError corrupt(std::string message) {
+  return make_error(StoreErrc::kCorrupt, std::move(message));
+}
+
+}  // namespace
+
+StoreError io_error(const rocksdb::Status& s, std::string_view what) {
+  return make_error(StoreErrc::kIo, std::string(what) + ": " + s.ToString());
+}
+
+std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::path& dir,
+                                                        bool create_if_missing) {
+  std::unique_ptr<Db> db(new Db());
+  db->dir_ = dir;
+  std::error_code ec;
+  if (create_if_missing) std::filesystem::create_directories(dir, ec);
+  rocksdb::ColumnFamilyOptions cfo;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : {"default", "log", "streams", "heads", "commands", "meta"}) {
+    cfs.emplace_back(name, cfo);
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options(create_if_missing), dir.string(), cfs, &db->cf_, &raw);
+  if (is_lock_error(s)) {
+    return std::unexpected(make_error(
+        StoreErrc::kLocked,
+        "event store " + dir.string() + " is in use by another process (is the server running?)"));
+  }
+  if (s.IsInvalidArgument() && s.ToString().find("does not exist") == std::string::npos) {
+    return std::unexpected(corrupt(dir.string() + " is not a Grappe event store: " + s.ToString()));
+  }
+  if (!s.ok()) return std::unexpected(io_error(s, "cannot open event store " + dir.string()));
+  db->db_.reset(raw);
+  std::string format;
+  s = raw->Get({}, db->meta(), kFormatKey, &format);
+  if (s.IsNotFound()) {
+    auto tail = db->tail();
+    if (!tail) return std::unexpected(tail.error());
+    if (tail->first != 0)
+      return std::unexpected(corrupt(dir.string() + " has records but no format mark"));
+    s = raw->Put(rocksdb::WriteOptions(), db->meta(), kFormatKey, kFormat);
+  } else if (s.ok() && format != kFormat) {
+    return std::unexpected(corrupt(dir.string() + " has unknown format " + format));
+  }
+  if (!s.ok()) return std::unexpected(io_error(s, "cannot read event store format"));
+  return db;
+}
+
+Db::~Db() {
+  if (!db_) return;
+  for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+std::expected<std::vector<Record>, StoreError> Db::read_all(std::uint64_t from, std::size_t max) {
+  std::vector<Record> out;
+  if (max == 0) return out;
+  out.reserve(std::min<std::size_t>(max, 4096));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log()));
+  for (it->Seek(be64(from + 1)); it->Valid() && out.size() < max; it->Next()) {
+    Record r;
+    if (!decode_record(std::string_view(it->value().data(), it->value().size()), r)) {
+      return std::unexpected(make_error(
+          StoreErrc::kCorrupt,
+          "undecodable record at position " + std::to_string(get_be64(it->key().ToStringView()))));
+    }
+    out.push_back(std::move(r));
+  }
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read_all"));
+  return out;
+}
+
+std::expected<std::vector<Record>, StoreError> Db::read_stream(std::string_view stream,
+                                                               std::uint64_t from, std::size_t max,
+                                                               Direction direction) {
+  std::vector<std::uint64_t> positions;
+  std::string prefix(stream);
+  prefix.push_back('\0');
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+  auto in_stream = [&] {
+    auto k = it->key().ToStringView();
+    return k.size() == prefix.size() + 8 && k.starts_with(prefix);
+  };
+  if (direction == Direction::kForward) {
+    if (from == UINT64_MAX) return std::vector<Record>{};
+    for (it->Seek(stream_key(stream, from + 1));
+         it->Valid() && in_stream() && positions.size() < max; it->Next()) {
+      positions.push_back(get_be64(it->value().ToStringView()));
+    }
+  } else {
+    if (from == 0) return std::vector<Record>{};
+    for (it->SeekForPrev(stream_key(stream, from - 1));
+         it->Valid() && in_stream() && positions.size() < max; it->Prev()) {
+      positions.push_back(get_be64(it->value().ToStringView()));
+    }
+  }
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read_stream"));
+  return records_at(positions);
+}
+
+std::expected<std::vector<Record>, StoreError> Db::records_at(
+    const std::vector<std::uint64_t>& positions) {
+  std::vector<std::string> keys;
+  keys.reserve(positions.size());
+  for (auto p : positions) keys.push_back(be64(p));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), log(), keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<Record> out(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!statuses[i].ok()) return std::unexpected(io_error(statuses[i], "read_stream record"));
+    if (!decode_record(values[i].ToStringView(), out[i])) {
+      return std::unexpected(make_error(
+          StoreErrc::kCorrupt, "undecodable record at position " + std::to_string(positions[i])));
+    }
+  }
+  return out;
+}
+
+std::expected<std::uint64_t, StoreError> Db::head(std::string_view stream) {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), heads(), stream, &v);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok() || v.size() != 8) return std::unexpected(io_error(s, "read stream head"));
+  return get_be64(v);
+}
+
+std::expected<std::pair<std::uint64_t, std::string>, StoreError> Db::tail() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log()));
+  it->SeekToLast();
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read last record"));
+  if (!it->Valid()) return std::pair<std::uint64_t, std::string>(0, std::string(kHashSize, '\0'));
+  std::string_view canonical, hash;
+  if (it->key().size() != 8 || !split_value(it->value().ToStringView(), canonical, hash)) {
+    return std::unexpected(make_error(StoreErrc::kCorrupt, "undecodable last record"));
+  }
+  return std::pair<std::uint64_t, std::string>(get_be64(it->key().ToStringView()),
+                                               std::string(hash));
+}
+
+std::expected<std::optional<AppendResult>, StoreError> Db::command(std::string_view id) {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), commands(), id, &v);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok()) return std::unexpected(io_error(s, "read command"));
+  auto r = decode_result(v);
+  if (!r) return std::unexpected(make_error(StoreErrc::kCorrupt, "undecodable command result"));
+  r->duplicate = true;
+  return r;
+}
+
+}  // namespace grappe::es::detail

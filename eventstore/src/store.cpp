@@ -1,0 +1,128 @@
+// Store: RocksDB behind one group-committing writer and live subscriptions.
+#include "grappe/eventstore/store.h"
+
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <future>
+
+#include "codec.h"
+#include "db.h"
+#include "hub.h"
+#include "util.h"
+#include "verify.h"
+#include "writer.h"
+
+namespace grappe::es {
+namespace {
+
+using detail::make_error;
+
+class RocksStore final : public Store {
+ public:
+  RocksStore(std::unique_ptr<detail::Db> db, StoreOptions options, std::uint64_t tail_position,
+             std::string tail_hash)
+      : options_(options),
+        db_(std::move(db)),
+        hub_(std::make_shared<detail::Hub>()),
+        writer_(*db_, *hub_, options.max_batch_events, tail_position, std::move(tail_hash)) {}
+
+  ~RocksStore() override {
+    writer_.stop();          // finishes queued appends
+    hub_->close_and_wait();  // drops subscriptions with kClosed; none reads the DB afterwards
+  }
+
+  void append(AppendRequest request, AppendCallback done) override {
+    detail::Pending p{std::move(request), std::move(done), std::nullopt};
+    p.error = detail::check_request(p.request);
+    writer_.submit(std::move(p));
+  }
+
+  AppendOutcome append_sync(AppendRequest request) override {
+    std::promise<AppendOutcome> promise;
+    auto future = promise.get_future();
+    append(std::move(request), [&promise](AppendOutcome o) { promise.set_value(std::move(o)); });
+    return future.get();
+  }
+
+  std::optional<AppendResult> find_command(std::string_view command_id) override {
+    auto r = db_->command(command_id);
+    if (!r) return std::nullopt;
+    return std::move(*r);
+  }
+
+  std::expected<std::vector<Record>, StoreError> read_stream(std::string_view stream,
+                                                             std::uint64_t from_version,
+                                                             std::size_t max,
+                                                             Direction direction) override {
+    return db_->read_stream(stream, from_version, max, direction);
+  }
+
+  std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from_position,
+                                                          std::size_t max) override {
+    return db_->read_all(from_position, max);
+  }
+
+  std::uint64_t stream_version(std::string_view stream) override {
+    return db_->head(stream).value_or(0);
+  }
+
+  std::uint64_t last_position() override { return writer_.last_position(); }
+
+  std::string head_hash() override {
+    return writer_.last_position() == 0 ? std::string() : detail::to_hex(writer_.head_hash());
+  }
+
+  std::unique_ptr<Subscription> subscribe_all(std::uint64_t from_position,
+                                              SubscriptionHandler handler) override {
+    return subscribe(std::nullopt, from_position, std::move(handler));
+  }
+
+  std::unique_ptr<Subscription> subscribe_stream(std::string stream, std::uint64_t from_version,
+                                                 SubscriptionHandler handler) override {
+    return subscribe(std::move(stream), from_version, std::move(handler));
+  }
+
+  VerifyResult verify(std::function<void(std::uint64_t)> progress) override {
+    return detail::verify_log(*db_, progress);
+  }
+
+  std::expected<void, StoreError> checkpoint(const std::filesystem::path& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    auto s = rocksdb::Checkpoint::Create(&db_->raw(), &raw);
+    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+    if (s.ok()) s = cp->CreateCheckpoint(std::filesystem::absolute(dir).string());
+    if (!s.ok()) return std::unexpected(detail::io_error(s, "checkpoint to " + dir.string()));
+    return {};
+  }
+
+ private:
+  std::unique_ptr<Subscription> subscribe(std::optional<std::string> stream, std::uint64_t from,
+                                          SubscriptionHandler handler) {
+    auto core = std::make_shared<detail::SubscriptionCore>(
+        std::move(stream), from, std::move(handler), options_.subscription_buffer);
+    return detail::start_subscription(hub_, *db_, std::move(core));
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<detail::Db> db_;
+  std::shared_ptr<detail::Hub> hub_;
+  detail::Writer writer_;
+};
+
+}  // namespace
+
+std::expected<void, StoreError> Store::checkpoint(const std::filesystem::path&) {
+  return std::unexpected(make_error(StoreErrc::kIo, "checkpoint not supported by this store"));
+}
+
+std::expected<std::unique_ptr<Store>, StoreError> Store::open(const std::filesystem::path& dir,
+                                                              StoreOptions options) {
+  auto db = detail::Db::open(dir, options.create_if_missing);
+  if (!db) return std::unexpected(db.error());
+  auto tail = (*db)->tail();
+  if (!tail) return std::unexpected(tail.error());
+  return std::make_unique<RocksStore>(std::move(*db), options, tail->first,
+                                      std::move(tail->second));
+}
+
+}  // namespace grappe::es

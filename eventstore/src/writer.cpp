@@ -1,0 +1,209 @@
+#include "writer.h"
+
+#include "codec.h"
+#include "db.h"
+#include "hub.h"
+#include "util.h"
+
+namespace grappe::es::detail {
+namespace {
+
+using Ms = std::chrono::milliseconds;
+
+std::size_t event_count(const AppendRequest& r) {
+  std::size_t n = 0;
+  for (const auto& p : r.parts) n += p.events.size();
+  return n;
+}
+
+StoreError conflict(std::vector<StreamVersion> actual) {
+  std::string msg = "expected version mismatch:";
+  for (const auto& s : actual) msg += " " + s.stream + "@" + std::to_string(s.version);
+  return StoreError{StoreErrc::kVersionConflict, std::move(msg), std::move(actual)};
+}
+
+}  // namespace
+
+Writer::Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::uint64_t tail_position,
+               std::string tail_hash)
+    : db_(db),
+      hub_(hub),
+      max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
+      position_(tail_position),
+      hash_(std::move(tail_hash)),
+      thread_([this] { run(); }) {}
+
+Writer::~Writer() {
+  stop();
+}
+
+void Writer::submit(Pending p) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(p));
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  p.done(std::unexpected(make_error(StoreErrc::kClosed, "event store is closed")));
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+    queue_cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t Writer::last_position() const {
+  std::lock_guard lock(state_mu_);
+  return position_;
+}
+
+std::string Writer::head_hash() const {
+  std::lock_guard lock(state_mu_);
+  return hash_;
+}
+
+void Writer::run() {
+  for (;;) {
+    std::vector<Pending> batch = take();
+    if (batch.empty()) return;
+    commit(batch);
+  }
+}
+
+std::vector<Pending> Writer::take() {
+  std::unique_lock lock(queue_mu_);
+  queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  std::vector<Pending> batch;
+  std::size_t events = 0;
+  while (!queue_.empty() && (batch.empty() || events < max_batch_events_)) {
+    events += event_count(queue_.front().request);
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+void Writer::commit(std::vector<Pending>& batch) {
+  Staging st;
+  {
+    std::lock_guard lock(state_mu_);
+    st.position = position_;
+    st.hash = hash_;
+  }
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (auto& p : batch) outcomes.push_back(stage(p, st));
+  bool written = false;
+  if (st.dirty) {
+    for (const auto& [stream, version] : st.heads) {
+      st.batch.Put(db_.heads(), stream, be64(version));
+    }
+    st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::Status s = db_.raw().Write(wo, &st.batch);
+    if (!s.ok()) {
+      for (auto& o : outcomes) o = std::unexpected(io_error(s, "append not written"));
+    } else {
+      apply(st);
+      written = true;
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+  if (written && !st.records.empty()) {
+    hub_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
+  }
+}
+
+AppendOutcome Writer::stage(Pending& p, Staging& st) {
+  if (p.error) return std::unexpected(std::move(*p.error));
+  AppendRequest& req = p.request;
+  if (!req.command_id.empty()) {
+    if (auto it = st.commands.find(req.command_id); it != st.commands.end()) {
+      AppendResult r = it->second;
+      r.duplicate = true;
+      return r;
+    }
+    auto found = db_.command(req.command_id);
+    if (!found) return std::unexpected(found.error());
+    if (*found) return std::move(**found);
+  }
+  std::vector<StreamVersion> actual;
+  bool mismatch = false;
+  for (const auto& part : req.parts) {
+    auto v = head_of(part.stream, st);
+    if (!v) return std::unexpected(v.error());
+    mismatch |= part.expected_version && *part.expected_version != *v;
+    actual.push_back({part.stream, *v});
+  }
+  if (mismatch) return std::unexpected(conflict(std::move(actual)));
+  auto now = std::chrono::time_point_cast<Ms>(std::chrono::system_clock::now());
+  auto ts = req.timestamp.value_or(now);
+  AppendResult result;
+  for (std::size_t i = 0; i < req.parts.size(); ++i) {
+    stage_events(req.parts[i], actual[i].version, req, ts, st, result);
+  }
+  result.outcome = std::move(req.outcome);
+  if (!req.command_id.empty()) {
+    st.batch.Put(db_.commands(), req.command_id, encode_result(result));
+    st.commands.emplace(req.command_id, result);
+    st.dirty = true;
+  }
+  return result;
+}
+
+void Writer::stage_events(AppendPart& part, std::uint64_t version, const AppendRequest& req,
+                          std::chrono::sys_time<Ms> ts, Staging& st, AppendResult& result) {
+  std::string value;
+  unsigned char hash[kHashSize];
+  for (auto& e : part.events) {
+    Record r;
+    r.position = ++st.position;
+    r.stream = part.stream;
+    r.version = ++version;
+    r.id = e.id.empty() ? new_uuid() : std::move(e.id);
+    r.type = std::move(e.type);
+    r.data = std::move(e.data);
+    r.actor = std::move(e.actor);
+    r.command_id = req.command_id;
+    r.timestamp = ts;
+    value.clear();
+    encode_canonical(r, value);
+    chain_hash(st.hash, value, hash);
+    st.hash.assign(reinterpret_cast<const char*>(hash), kHashSize);
+    value.append(st.hash);
+    r.hash = to_hex(st.hash);
+    st.batch.Put(db_.log(), be64(r.position), value);
+    st.batch.Put(db_.streams(), stream_key(r.stream, r.version), be64(r.position));
+    if (result.first_position == 0) result.first_position = r.position;
+    result.last_position = r.position;
+    st.records.push_back(std::move(r));
+    st.dirty = true;
+  }
+  if (!part.events.empty()) st.heads[part.stream] = version;
+  result.streams.push_back({part.stream, version});
+}
+
+std::expected<std::uint64_t, StoreError> Writer::head_of(const std::string& stream,
+                                                         const Staging& st) {
+  if (auto it = st.heads.find(stream); it != st.heads.end()) return it->second;
+  if (auto it = heads_.find(stream); it != heads_.end()) return it->second;
+  auto v = db_.head(stream);
+  if (v) heads_.emplace(stream, *v);
+  return v;
+}
+
+void Writer::apply(Staging& st) {
+  for (const auto& [stream, version] : st.heads) heads_[stream] = version;
+  std::lock_guard lock(state_mu_);
+  position_ = st.position;
+  hash_ = st.hash;
+}
+
+}  // namespace grappe::es::detail

@@ -1,0 +1,87 @@
+// Private: the single writer thread that group-commits appends.
+//
+// It takes every queued request (up to max_batch_events events), checks idempotency and expected
+// versions in queue order against the stream heads (including what this batch already staged),
+// stages the records in one WriteBatch, writes it with sync = true and only then advances its
+// in-memory state, completes the callbacks and publishes the records. If the write fails, every
+// request of the batch gets kIo and nothing in memory moves.
+#pragma once
+
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "grappe/eventstore/store.h"
+
+namespace grappe::es::detail {
+
+class Db;
+class Hub;
+
+struct Pending {
+  AppendRequest request;
+  AppendCallback done;
+  std::optional<StoreError> error;  // found before queueing; reported in queue order
+};
+
+class Writer {
+ public:
+  // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0).
+  Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::uint64_t tail_position,
+         std::string tail_hash);
+  ~Writer();  // stop()
+
+  // Queues `p`; once stopping, calls p.done(kClosed) on the calling thread instead.
+  void submit(Pending p);
+  // Finishes every queued request, then joins the thread. Idempotent.
+  void stop();
+
+  std::uint64_t last_position() const;
+  std::string head_hash() const;  // raw bytes
+
+ private:
+  struct Staging {
+    rocksdb::WriteBatch batch;
+    std::unordered_map<std::string, std::uint64_t> heads;
+    std::unordered_map<std::string, AppendResult> commands;
+    std::vector<Record> records;
+    std::uint64_t position = 0;
+    std::string hash;
+    bool dirty = false;
+  };
+
+  void run();
+  std::vector<Pending> take();
+  void commit(std::vector<Pending>& batch);
+  AppendOutcome stage(Pending& p, Staging& st);
+  std::expected<std::uint64_t, StoreError> head_of(const std::string& stream, const Staging& st);
+  void stage_events(AppendPart& part, std::uint64_t version, const AppendRequest& req,
+                    std::chrono::sys_time<std::chrono::milliseconds> ts, Staging& st,
+                    AppendResult& result);
+  void apply(Staging& st);
+
+  Db& db_;
+  Hub& hub_;
+  const std::size_t max_batch_events_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+
+  std::unordered_map<std::string, std::uint64_t> heads_;  // writer thread only: durable heads
+
+  mutable std::mutex state_mu_;
+  std::uint64_t position_;
+  std::string hash_;
+
+  std::thread thread_;
+};
+
+}  // namespace grappe::es::detail
