@@ -27,6 +27,9 @@ struct Context {
   Timestamp now;
   // The current fold of esms-<finess> (version 0 when the stream does not exist).
   std::function<EsmsState(const std::string& finess)> esms;
+  // The grappe's id (the command envelope's `grappe`); needed by CreateGrappe, whose state has
+  // no id yet. Ignored when state.id is set.
+  std::string grappe_id = {};
 };
 
 // The events to append atomically: to the grappe's stream (expected version = state.version) and

@@ -73,7 +73,8 @@ class Registry {
   bool add(Establishment establishment);
 
  private:
-  void index_from(std::size_t first);
+  bool insert(Establishment establishment);  // without sorting the search index
+  void sort_index();                         // sorts the entries added since the last call
   void fill_ej_names();
 
   std::vector<Establishment> establishments_;
@@ -84,7 +85,7 @@ class Registry {
   std::vector<std::pair<std::string, std::size_t>> words_;
   std::vector<std::string> haystacks_;  // " word word … " per establishment
   std::vector<std::string> sources_;
-  bool words_sorted_ = true;
+  std::size_t sorted_words_ = 0;  // words_[0, sorted_words_) is sorted
 };
 
 }  // namespace grappe::domain

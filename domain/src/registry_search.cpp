@@ -1,0 +1,65 @@
+#include <algorithm>
+
+#include "grappe/domain/finess.h"
+#include "grappe/domain/registry.h"
+#include "text.h"
+
+namespace grappe::domain {
+namespace {
+
+using WordIndex = std::vector<std::pair<std::string, std::size_t>>;
+
+// The entries of the sorted index whose word begins with `prefix`.
+std::pair<WordIndex::const_iterator, WordIndex::const_iterator> prefix_range(
+    const WordIndex& index, const std::string& prefix) {
+  const auto less = [](const auto& entry, const std::string& w) { return entry.first < w; };
+  const auto first = std::lower_bound(index.begin(), index.end(), prefix, less);
+  const auto last = std::lower_bound(first, index.end(), prefix + '\x7f', less);
+  return {first, last};
+}
+
+}  // namespace
+
+std::vector<const Establishment*> Registry::search(std::string_view q, std::string_view departement,
+                                                   std::string_view category,
+                                                   std::size_t limit) const {
+  std::string dep;
+  if (!departement.empty()) {
+    const Departement* d = find_departement(departement);
+    if (!d) return {};
+    dep = d->code;
+  }
+  const auto matches = [&](std::size_t i, const std::vector<std::string>& qwords) {
+    const Establishment& e = establishments_[i];
+    if (!dep.empty() && e.departement != dep) return false;
+    if (!category.empty() && e.category != category) return false;
+    return std::all_of(qwords.begin(), qwords.end(), [&](const std::string& w) {
+      return haystacks_[i].find(" " + w) != std::string::npos;
+    });
+  };
+  std::vector<const Establishment*> out;
+  const auto qwords = internal::words(internal::normalise(q));
+  if (qwords.empty()) {
+    for (std::size_t i = 0; i < establishments_.size() && out.size() < limit; ++i)
+      if (matches(i, qwords)) out.push_back(&establishments_[i]);
+    return out;
+  }
+  // Candidates: the establishments of the query word with the fewest index entries.
+  auto best = prefix_range(words_, qwords[0]);
+  for (std::size_t k = 1; k < qwords.size(); ++k) {
+    auto r = prefix_range(words_, qwords[k]);
+    if (r.second - r.first < best.second - best.first) best = r;
+  }
+  std::vector<std::size_t> candidates;
+  candidates.reserve(static_cast<std::size_t>(best.second - best.first));
+  for (auto it = best.first; it != best.second; ++it) candidates.push_back(it->second);
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (std::size_t i : candidates) {
+    if (out.size() >= limit) break;
+    if (matches(i, qwords)) out.push_back(&establishments_[i]);
+  }
+  return out;
+}
+
+}  // namespace grappe::domain
