@@ -87,6 +87,18 @@ export class Store {
     return 'ok';
   }
 
+  // Past events read over HTTP (the events endpoint), shown in the activity feed only.
+  addHistory(id, events) {
+    const e = this.entry(id);
+    const known = new Set(e.activity.map((a) => a.version));
+    const older =
+        events.filter((ev) => !known.has(ev.version))
+            .map(({version, type, data, actor, at}) => ({version, type, data, actor, at}));
+    e.activity =
+        [...e.activity, ...older].sort((a, b) => b.version - a.version).slice(0, ACTIVITY_LIMIT);
+    this.emit({kind: 'activity', grappe: id});
+  }
+
   setConnection(status, extra = {}) {
     this.connection = {status, ...extra};
     this.emit({kind: 'connection'});

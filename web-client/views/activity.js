@@ -19,7 +19,7 @@ export function renderPresence(root, me, presence) {
                                                                            'Personne d’autre pour le moment.'));
 }
 
-// Prepends only the events not shown yet, so that screen readers hear each arrival once.
+// Inserts only the events not shown yet, newest first, so screen readers hear each arrival once.
 export function createActivity() {
   const list = el('ol', {
     class: 'plain activity',
@@ -32,12 +32,14 @@ export function createActivity() {
       el('section', {class: 'card', 'aria-labelledby': 'activity-title'},
          el('h2', {id: 'activity-title'}, 'Activité en direct'), list);
   function update(activity) {
-    const fresh = activity.filter((a) => !shown.has(a.version)).reverse();
-    for (const a of fresh) {
+    for (const a of activity) {
+      if (shown.has(a.version)) continue;
       shown.add(a.version);
-      list.prepend(
+      const item =
           el('li', {'data-version': a.version}, el('time', {datetime: a.at}, formatDateTime(a.at)),
-             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a)));
+             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a));
+      const later = [...list.children].find((li) => Number(li.dataset.version) < a.version);
+      list.insertBefore(item, later ?? null);
     }
     while (list.children.length > 50) list.lastChild.remove();
   }

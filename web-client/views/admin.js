@@ -67,6 +67,8 @@ export function mountAdmin(root, app) {
   };
 }
 
+const fraction = (p) => (p > 1 ? p / 100 : p ?? 0);
+
 function projectionsTable(list, rebuild) {
   if (!list.length) return el('p', {class: 'empty'}, 'Aucune projection.');
   return el(
@@ -84,10 +86,10 @@ function projectionsTable(list, rebuild) {
                            [
                              el('progress', {
                                max: 1,
-                               value: p.progress ?? 0,
+                               value: fraction(p.progress),
                                'aria-label': `Reconstruction de ${p.name}`
                              }),
-                             ` ${Math.round((p.progress ?? 0) * 100)} %`
+                             ` ${Math.round(fraction(p.progress) * 100)} %`
                            ] :
                            'À jour'),
                     el('td', null,

@@ -1,5 +1,6 @@
 // One grappe, live: details, members with their actions, invitations, eligibility, presence,
 // activity and comments. Subscribes on mount and unsubscribes on unmount.
+import {grappePath} from '../api.js';
 import {el} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canAudit, isOpen, isPorteur} from '../lib/permissions.js';
@@ -10,6 +11,8 @@ import {createDetailsEditor} from './details.js';
 import {createEligibility} from './eligibility.js';
 import {createInvitePicker} from './invite.js';
 import {renderMembers} from './members.js';
+
+const HISTORY = 15;
 
 export function mountGrappe(root, app, id) {
   const {store, conn} = app;
@@ -79,19 +82,36 @@ export function mountGrappe(root, app, id) {
 
   const off = store.listen((change) => {
     if (change.kind === 'slot') return paintState();
-    if (change.kind === 'error' && !store.grappes.get(id)?.state) {
+    if (change.kind === 'error' && !store.grappes.get(id)?.state &&
+        (change.error.code === 'not_found' || change.error.code === 'forbidden')) {
       status.hidden = false;
       status.className = 'error';
-      status.textContent = change.error.code === 'not_found' || change.error.code === 'forbidden' ?
-          'Cette grappe est introuvable ou vous n’y avez pas accès.' :
-          `Erreur : ${change.error.message ?? change.error.code}`;
+      status.textContent = 'Cette grappe est introuvable ou vous n’y avez pas accès.';
       return;
     }
     if (change.grappe !== id) return;
     if (change.kind === 'presence') paintPresence();
-    if (change.kind === 'state') paintState();
+    if (change.kind === 'state') {
+      paintState();
+      if (!historyAsked) loadRecentHistory();
+    }
     if (change.kind === 'activity') activity.update(store.grappes.get(id).activity);
   });
+  // The activity feed starts with the last events before the snapshot, then grows live.
+  let historyAsked = false;
+  async function loadRecentHistory() {
+    historyAsked = true;
+    const version = store.versionOf(id) ?? 0;
+    try {
+      const {events} = await app.api.get(
+          `${grappePath(id)}/events`,
+          {fromVersion: Math.max(0, version - HISTORY), limit: HISTORY});
+      store.addHistory(id, events);
+    } catch {
+      // The feed still shows what arrives live.
+    }
+  }
+
   paintPresence();
   conn.subscribe(id);
   conn.setPresence(id, 'viewing');
