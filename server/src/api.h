@@ -1,0 +1,31 @@
+// The HTTP API of PROTOCOL.md (and the static files of the web client), as plain functions of a
+// request: sessions parse and write, these decide what to answer.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core.h"
+
+namespace grappe::server {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using Reply = std::function<void(Response)>;  // may be called from any thread, exactly once
+
+// Answers `request` through `reply` (synchronously for most requests; commands answer later).
+void handle_http(Core& core, Request&& request, bool from_loopback, Reply reply);
+
+// Helpers shared by the API's files.
+Response json_response(const Request& req, int status, const nlohmann::json& body);
+Response error_response(const Request& req, int status, std::string_view code,
+                        std::string_view message);
+Response serve_static(const Core& core, const Request& req, std::string_view path);
+
+// The query parameter `key` of `target`, percent-decoded; empty when absent.
+std::string query_param(std::string_view target, std::string_view key);
+bool has_query_param(std::string_view target, std::string_view key);
+
+}  // namespace grappe::server

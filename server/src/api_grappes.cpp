@@ -1,0 +1,140 @@
+// GET /api/grappes, /api/grappes/{id}[/events|/state], POST /api/grappes/{id}/commands.
+#include <charconv>
+
+#include "api_routes.h"
+#include "grappe/domain/decide.h"
+#include "grappe/domain/streams.h"
+#include "grappe/domain/time.h"
+#include "json_util.h"
+#include "projector.h"
+
+namespace grappe::server {
+
+namespace {
+
+constexpr std::size_t kPage = 500;
+
+std::optional<std::uint64_t> parse_u64(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+domain::EventMeta meta_of(const es::Record& r) {
+  return domain::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name};
+}
+
+// The grappe's state folded from its stream up to version `at_version` (inclusive) or up to
+// the last event at or before `at_time`.
+std::expected<domain::GrappeState, std::string> fold_until(
+    es::Store& store, const std::string& id, std::optional<std::uint64_t> at_version,
+    std::optional<domain::Timestamp> at_time) {
+  domain::GrappeState state;
+  auto stream = domain::grappe_stream(id);
+  std::uint64_t from = 0;
+  for (;;) {
+    auto page = store.read_stream(stream, from, kPage, es::Direction::kForward);
+    if (!page) return std::unexpected(page.error().message);
+    for (const auto& record : *page) {
+      if (at_version && record.version > *at_version) return state;
+      if (at_time && record.timestamp > *at_time) return state;
+      auto event = domain::decode(record.type, nlohmann::json::parse(record.data, nullptr, false));
+      if (event) state = domain::evolve(std::move(state), *event, meta_of(record));
+      from = record.version;
+    }
+    if (page->size() < kPage) return state;
+  }
+}
+
+void get_events(Core& core, const Request& req, const std::string& id, const Reply& reply) {
+  auto from_text = query_param(req.target(), "fromVersion");
+  auto limit_text = query_param(req.target(), "limit");
+  auto from = from_text.empty() ? std::optional<std::uint64_t>(0) : parse_u64(from_text);
+  auto limit = limit_text.empty() ? std::optional<std::uint64_t>(kPage) : parse_u64(limit_text);
+  if (!from || !limit || *limit == 0 || *limit > 5000) {
+    return reply(error_response(req, 400, "bad_request",
+                                "fromVersion must be an integer ≥ 0 and limit 1–5000"));
+  }
+  auto page =
+      core.store.read_stream(domain::grappe_stream(id), *from, *limit, es::Direction::kForward);
+  if (!page) return reply(error_response(req, 500, "internal", "reading the log failed"));
+  auto events = nlohmann::json::array();
+  for (const auto& record : *page) {
+    auto e = event_json(record);
+    e["version"] = record.version;
+    e["position"] = record.position;
+    e["hash"] = record.hash;
+    e["id"] = record.id;
+    events.push_back(std::move(e));
+  }
+  reply(json_response(req, 200, {{"events", std::move(events)}}));
+}
+
+void get_state_at(Core& core, const Request& req, const std::string& id, const Reply& reply) {
+  auto version_text = query_param(req.target(), "atVersion");
+  auto at_text = query_param(req.target(), "at");
+  std::optional<std::uint64_t> at_version;
+  std::optional<domain::Timestamp> at_time;
+  if (!version_text.empty() && !(at_version = parse_u64(version_text))) {
+    return reply(error_response(req, 400, "bad_request", "atVersion must be an integer ≥ 0"));
+  }
+  if (!at_text.empty() && !(at_time = domain::parse_timestamp(at_text))) {
+    return reply(error_response(req, 400, "bad_request",
+                                "at must be an RFC 3339 UTC timestamp (2026-11-23T10:15:02.123Z)"));
+  }
+  if (!at_version && !at_time) {
+    return reply(error_response(req, 400, "bad_request", "give atVersion or at"));
+  }
+  auto state = fold_until(core.store, id, at_version, at_time);
+  if (!state) return reply(error_response(req, 500, "internal", "reading the log failed"));
+  if (!state->exists()) {
+    return reply(error_response(req, 404, "not_found", "the grappe did not exist then"));
+  }
+  reply(json_response(req, 200, domain::to_json(*state)));
+}
+
+}  // namespace
+
+void get_grappes(Core& core, const Request& req, const domain::User& user, const Reply& reply) {
+  auto call = query_param(req.target(), "call");
+  auto region = query_param(req.target(), "region");
+  auto status = query_param(req.target(), "status");
+  auto grappes = core.models.grappes([&](const domain::GrappeState& s) {
+    return (call.empty() || s.call == call) && (region.empty() || s.region == region) &&
+           (status.empty() || domain::to_string(s.status) == status) &&
+           domain::may_read(user, s, core.registry);
+  });
+  auto list = nlohmann::json::array();
+  for (const auto& s : grappes) list.push_back(domain::summary_json(s));
+  reply(json_response(req, 200, {{"grappes", std::move(list)}}));
+}
+
+void get_grappe(Core& core, const Request& req, const domain::User& user, const std::string& id,
+                std::string_view rest, const Reply& reply) {
+  auto state = core.models.grappe(id);
+  if (!state || !domain::may_read(user, *state, core.registry)) {
+    return reply(error_response(req, 404, "not_found", "no such grappe, or not visible to you"));
+  }
+  if (rest.empty()) return reply(json_response(req, 200, domain::to_json(*state)));
+  if (rest == "/events") return get_events(core, req, id, reply);
+  if (rest == "/state") return get_state_at(core, req, id, reply);
+  reply(error_response(req, 404, "not_found", "no such endpoint"));
+}
+
+void post_command(Core& core, Request&& req, const domain::User& user, const std::string& id,
+                  const Reply& reply) {
+  std::string why;
+  auto body = parse_client_json(req.body(), why);
+  if (!body) return reply(error_response(req, 400, "bad_request", why));
+  (*body)["grappe"] = id;
+  auto request = parse_command_request(*body);
+  if (!request) return reply(json_response(req, 400, request.error()));
+  auto shared_req = std::make_shared<Request>(std::move(req));
+  core.commands.execute(user, std::move(*request), [shared_req, reply](nlohmann::json answer) {
+    int status = answer_status(answer);
+    reply(json_response(*shared_req, status, answer));
+  });
+}
+
+}  // namespace grappe::server

@@ -1,0 +1,121 @@
+#include "api_routes.h"
+
+#include "grappe/domain/user.h"
+#include "json_util.h"
+
+namespace grappe::server {
+
+namespace http = boost::beast::http;
+
+std::optional<domain::User> bearer_user(const Core& core, const Request& req) {
+  auto it = req.find(http::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  std::string_view value = it->value();
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (!value.starts_with(kPrefix)) return std::nullopt;
+  return core.authenticate(value.substr(kPrefix.size()));
+}
+
+namespace {
+
+// "/api/grappes/ID/rest" → ID, rest ("" or "/events"...).
+bool split_id(std::string_view path, std::string_view prefix, std::string& id,
+              std::string_view& rest) {
+  if (!path.starts_with(prefix)) return false;
+  auto tail = path.substr(prefix.size());
+  auto slash = tail.find('/');
+  id = std::string(tail.substr(0, slash));
+  rest = slash == std::string_view::npos ? std::string_view{} : tail.substr(slash);
+  return true;
+}
+
+void get_demo_users(const Core& core, const Request& req, const Reply& reply) {
+  if (core.demo_users.empty()) {
+    return reply(error_response(req, 404, "not_found", "this server runs without demo users"));
+  }
+  auto users = nlohmann::json::array();
+  for (const auto& d : core.demo_users) {
+    auto u = domain::to_json(d.user);
+    u["token"] = d.token;
+    users.push_back(std::move(u));
+  }
+  reply(json_response(req, 200, {{"users", users}}));
+}
+
+}  // namespace
+
+void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
+  std::string_view target = req.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  const auto method = req.method();
+  if (!path.starts_with("/api/") && path != "/healthz" && path != "/metrics") {
+    if (method != http::verb::get && method != http::verb::head) {
+      return reply(error_response(req, 405, "bad_request", "method not allowed"));
+    }
+    return reply(serve_static(core, req, path));
+  }
+  if (path == "/healthz") {
+    return reply(
+        json_response(req, 200, {{"status", "ok"}, {"position", core.store.last_position()}}));
+  }
+  if (path == "/metrics") {
+    auto user = bearer_user(core, req);
+    bool allowed =
+        from_loopback ||
+        (user && (user->role == domain::Role::kAdmin || user->role == domain::Role::kAuditor));
+    if (!allowed) return reply(error_response(req, 401, "unauthorized", "token required"));
+    Response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.keep_alive(req.keep_alive());
+    res.body() = core.metrics.render(static_cast<double>(core.store.last_position()),
+                                     static_cast<double>(core.hub.subscriptions()),
+                                     static_cast<double>(core.models.position()));
+    return reply(std::move(res));
+  }
+  if (path == "/api/demo/users" && method == http::verb::get) {
+    return get_demo_users(core, req, reply);
+  }
+  if (path.starts_with("/api/establishments") && method == http::verb::get) {
+    // Reference data: readable by every signed-in user.
+    if (!bearer_user(core, req)) {
+      return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
+    }
+    if (path == "/api/establishments") return get_establishments(core, req, reply);
+    std::string finess;
+    std::string_view rest;
+    if (split_id(path, "/api/establishments/", finess, rest) && rest.empty()) {
+      return get_establishment(core, req, finess, reply);
+    }
+  }
+  auto user = bearer_user(core, req);
+  if (!user) {
+    return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
+  }
+  if (path == "/api/me" && method == http::verb::get) {
+    return reply(json_response(req, 200, domain::to_json(*user)));
+  }
+  if (path == "/api/grappes" && method == http::verb::get) {
+    return get_grappes(core, req, *user, reply);
+  }
+  std::string id;
+  std::string_view rest;
+  if (split_id(path, "/api/grappes/", id, rest)) {
+    if (!valid_client_id(id)) return reply(error_response(req, 404, "not_found", "no such grappe"));
+    if (rest == "/commands" && method == http::verb::post) {
+      return post_command(core, std::move(req), *user, id, reply);
+    }
+    if (method == http::verb::get) return get_grappe(core, req, *user, id, rest, reply);
+  }
+  if (path == "/api/audit/verify" && method == http::verb::get) {
+    return get_verify(core, req, *user, reply);
+  }
+  if (path.starts_with("/api/admin/users")) {
+    return admin_users(core, std::move(req), *user, path.substr(16), reply);
+  }
+  if (path.starts_with("/api/admin/projections")) {
+    return admin_projections(core, req, *user, path.substr(22), reply);
+  }
+  reply(error_response(req, 404, "not_found", "no such endpoint"));
+}
+
+}  // namespace grappe::server

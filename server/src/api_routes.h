@@ -1,0 +1,29 @@
+// Routing of the HTTP API and the handlers of its endpoints (split by resource).
+#pragma once
+
+#include <optional>
+
+#include "api.h"
+
+namespace grappe::server {
+
+void route(Core& core, Request&& req, bool from_loopback, const Reply& reply);
+
+// The user of the request's bearer token, or nullopt.
+std::optional<domain::User> bearer_user(const Core& core, const Request& req);
+
+void get_grappes(Core& core, const Request& req, const domain::User& user, const Reply& reply);
+void get_grappe(Core& core, const Request& req, const domain::User& user, const std::string& id,
+                std::string_view rest, const Reply& reply);
+void post_command(Core& core, Request&& req, const domain::User& user, const std::string& id,
+                  const Reply& reply);
+void get_establishments(Core& core, const Request& req, const Reply& reply);
+void get_establishment(Core& core, const Request& req, const std::string& finess,
+                       const Reply& reply);
+void get_verify(Core& core, const Request& req, const domain::User& user, const Reply& reply);
+void admin_users(Core& core, Request&& req, const domain::User& user, std::string_view rest,
+                 const Reply& reply);
+void admin_projections(Core& core, const Request& req, const domain::User& user,
+                       std::string_view rest, const Reply& reply);
+
+}  // namespace grappe::server

@@ -1,0 +1,210 @@
+#include "commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include "grappe/domain/decide.h"
+#include "grappe/domain/streams.h"
+#include "json_util.h"
+
+namespace grappe::server {
+
+namespace {
+
+constexpr int kMaxTries = 5;  // decide again after a store version conflict, at most this often
+
+using Clock = std::chrono::steady_clock;
+using domain::RejectionCode;
+
+nlohmann::json ack_answer(const CommandRequest& r, std::uint64_t version) {
+  return {{"type", "ack"}, {"id", r.id}, {"grappe", r.grappe}, {"version", version}};
+}
+
+std::vector<es::NewEvent> to_new_events(const std::vector<domain::Event>& events,
+                                        const domain::User& user) {
+  std::vector<es::NewEvent> out;
+  out.reserve(events.size());
+  for (const auto& e : events) {
+    out.push_back(es::NewEvent{{},
+                               std::string(domain::type_name(e)),
+                               domain::encode(e).dump(),
+                               es::Actor{user.id, user.name}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::expected<CommandRequest, nlohmann::json> parse_command_request(const nlohmann::json& msg) {
+  CommandRequest r;
+  bool bad = false;
+  auto id = string_field(msg, "id", bad);
+  auto fail = [&](const char* why) {
+    return std::unexpected(rejected_answer(id && valid_client_id(*id) ? *id : "",
+                                           domain::reject(RejectionCode::kBadRequest, why)));
+  };
+  if (!id || bad || !valid_client_id(*id)) {
+    return fail("la commande doit porter un champ « id » (identifiant unique, 1 à 64 caractères)");
+  }
+  r.id = *id;
+  auto grappe = string_field(msg, "grappe", bad);
+  if (bad || !grappe || !valid_client_id(*grappe)) {
+    return fail("le champ « grappe » doit être un identifiant (1 à 64 caractères)");
+  }
+  r.grappe = *grappe;
+  auto name = string_field(msg, "name", bad);
+  if (bad || !name) return fail("le champ « name » (nom de la commande) est obligatoire");
+  r.name = *name;
+  if (auto it = msg.find("payload"); it != msg.end() && !it->is_null()) {
+    if (!it->is_object()) return fail("le champ « payload » doit être un objet");
+    r.payload = *it;
+  } else {
+    r.payload = nlohmann::json::object();
+  }
+  if (auto it = msg.find("expectedVersion"); it != msg.end() && !it->is_null()) {
+    if (!it->is_number_unsigned()) {
+      return fail("le champ « expectedVersion » doit être un entier positif");
+    }
+    r.expected_version = it->get<std::uint64_t>();
+  }
+  return r;
+}
+
+nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& rejection) {
+  nlohmann::json answer = {{"type", "rejected"},
+                           {"id", id},
+                           {"code", domain::to_string(rejection.code)},
+                           {"message", rejection.message}};
+  if (rejection.details.is_object()) answer["details"] = rejection.details;
+  return answer;
+}
+
+int answer_status(const nlohmann::json& answer) {
+  if (answer.value("type", "") == "ack") return 200;
+  static const std::pair<const char*, int> kStatuses[] = {
+      {"bad_request", 400},  {"unauthorized", 401},   {"forbidden", 403},     {"not_found", 404},
+      {"conflict", 409},     {"rule_violation", 422}, {"invalid_state", 422}, {"too_large", 413},
+      {"rate_limited", 429}, {"internal", 500}};
+  auto code = answer.value("code", "internal");
+  for (auto [name, status] : kStatuses) {
+    if (code == name) return status;
+  }
+  return 500;
+}
+
+struct CommandService::Attempt {
+  domain::User user;
+  CommandRequest request;
+  domain::Command command;
+  Done done;
+  int tries = 0;
+  Clock::time_point started = Clock::now();
+  std::uint64_t ack_version = 0;
+};
+
+CommandService::CommandService(es::Store& store, ReadModels& models,
+                               const domain::Registry& registry, const domain::CallConfig& config,
+                               Metrics& metrics)
+    : store_(store), models_(models), registry_(registry), config_(config), metrics_(metrics) {}
+
+void CommandService::execute(const domain::User& user, CommandRequest request, Done done) {
+  if (auto first = store_.find_command(request.id)) {
+    auto answer = nlohmann::json::parse(first->outcome, nullptr, false);
+    spdlog::info("command {} repeated: first answer returned", request.id);
+    return done(answer.is_discarded()
+                    ? rejected_answer(request.id,
+                                      domain::reject(RejectionCode::kInternal, "réponse illisible"))
+                    : answer);
+  }
+  auto command = domain::parse_command(request.name, request.payload);
+  auto a = std::make_shared<Attempt>(Attempt{user, std::move(request), {}, std::move(done)});
+  if (!command) return finish_rejected(a, command.error());
+  a->command = std::move(*command);
+  attempt(std::move(a));
+}
+
+void CommandService::attempt(std::shared_ptr<Attempt> a) {
+  ++a->tries;
+  const auto& r = a->request;
+  auto state = models_.grappe(r.grappe).value_or(domain::GrappeState{});
+  if (r.expected_version && *r.expected_version != state.version) {
+    // The read model may trail the log by a few records: compare with the log itself.
+    auto actual = store_.stream_version(domain::grappe_stream(r.grappe));
+    if (actual != *r.expected_version) {
+      return finish_rejected(
+          a, domain::reject(RejectionCode::kConflict,
+                            "la grappe a changé depuis votre dernière lecture : rechargez-la",
+                            {{"expectedVersion", *r.expected_version}, {"actualVersion", actual}}));
+    }
+    return models_.when_applied(store_.last_position(), [this, a] { attempt(a); });
+  }
+  domain::Context ctx{
+      a->user, registry_, config_,
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+      [this](const std::string& finess) { return models_.esms(finess); }};
+  auto decision = domain::decide(state, a->command, ctx);
+  if (!decision) return finish_rejected(a, decision.error());
+
+  es::AppendRequest append;
+  append.command_id = r.id;
+  append.parts.push_back(
+      {domain::grappe_stream(r.grappe), state.version, to_new_events(decision->grappe, a->user)});
+  for (const auto& part : decision->esms) {
+    append.parts.push_back({domain::esms_stream(part.finess), part.expected_version,
+                            to_new_events(part.events, a->user)});
+  }
+  a->ack_version = state.version + decision->grappe.size();
+  append.outcome = ack_answer(r, a->ack_version).dump();
+  store_.append(std::move(append),
+                [this, a](es::AppendOutcome outcome) { on_appended(a, std::move(outcome)); });
+}
+
+void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome outcome) {
+  if (outcome) {
+    metrics_.append_latency(std::chrono::duration<double>(Clock::now() - a->started).count());
+    auto answer = nlohmann::json::parse(outcome->outcome, nullptr, false);
+    if (answer.is_discarded()) answer = ack_answer(a->request, a->ack_version);
+    auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
+    metrics_.command(code);
+    spdlog::info("command {} {} on grappe {} by {}: {}", a->request.id, a->request.name,
+                 a->request.grappe, a->user.id, code);
+    // Answer once the read models show the events, so that a read after the ack sees them.
+    return models_.when_applied(outcome->last_position,
+                                [a, answer = std::move(answer)] { a->done(answer); });
+  }
+  const auto& error = outcome.error();
+  if (error.code == es::StoreErrc::kVersionConflict) {
+    if (!a->request.expected_version && a->tries < kMaxTries) {
+      // Someone appended first: decide again against the state that includes their events.
+      return models_.when_applied(store_.last_position(), [this, a] { attempt(a); });
+    }
+    return finish_rejected(
+        a, domain::reject(RejectionCode::kConflict,
+                          "la grappe a changé pendant le traitement : rechargez-la et réessayez"));
+  }
+  spdlog::error("command {}: append failed: {}", a->request.id, error.message);
+  metrics_.command("internal");
+  a->done(rejected_answer(a->request.id,
+                          domain::reject(RejectionCode::kInternal,
+                                         "erreur d'enregistrement ; réessayez dans un instant")));
+}
+
+void CommandService::finish_rejected(std::shared_ptr<Attempt> a,
+                                     const domain::Rejection& rejection) {
+  auto answer = rejected_answer(a->request.id, rejection);
+  es::AppendRequest record;
+  record.command_id = a->request.id;
+  record.outcome = answer.dump();
+  store_.append(std::move(record), [this, a, answer](es::AppendOutcome outcome) mutable {
+    if (outcome) {
+      auto first = nlohmann::json::parse(outcome->outcome, nullptr, false);
+      if (!first.is_discarded()) answer = std::move(first);
+    }
+    auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
+    metrics_.command(code);
+    spdlog::info("command {} {} on grappe {} by {}: {} ({})", a->request.id, a->request.name,
+                 a->request.grappe, a->user.id, code, answer.value("message", ""));
+    a->done(std::move(answer));
+  });
+}
+
+}  // namespace grappe::server

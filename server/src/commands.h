@@ -1,0 +1,65 @@
+// Runs commands: idempotency, decide against the latest state, durable append, answer.
+// Thread-safe. Answers are PROTOCOL.md's `ack` / `rejected` objects.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "grappe/domain/config.h"
+#include "grappe/domain/registry.h"
+#include "grappe/domain/rejection.h"
+#include "grappe/domain/user.h"
+#include "grappe/eventstore/store.h"
+#include "metrics.h"
+#include "read_models.h"
+
+namespace grappe::server {
+
+struct CommandRequest {
+  std::string id;      // validated client id (idempotency key)
+  std::string grappe;  // validated client id
+  std::string name;
+  nlohmann::json payload;
+  std::optional<std::uint64_t> expected_version;
+};
+
+// Reads a command from a client message/body
+// ({"id","grappe"?,"name","payload","expectedVersion"?}). On failure returns the `rejected` answer
+// (bad_request), with `id` only when it was valid.
+std::expected<CommandRequest, nlohmann::json> parse_command_request(const nlohmann::json& msg);
+
+nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& rejection);
+// HTTP status of an answer (200 for ack).
+int answer_status(const nlohmann::json& answer);
+
+class CommandService {
+ public:
+  using Done = std::function<void(nlohmann::json answer)>;
+
+  CommandService(es::Store& store, ReadModels& models, const domain::Registry& registry,
+                 const domain::CallConfig& config, Metrics& metrics);
+
+  // Answers exactly once through `done`, from any thread: an `ack` only after the events are
+  // durable and applied to the read models; a `rejected` otherwise. A command id seen before
+  // (even across restarts) gets its first answer back and appends nothing.
+  void execute(const domain::User& user, CommandRequest request, Done done);
+
+ private:
+  struct Attempt;
+  void attempt(std::shared_ptr<Attempt> a);
+  void on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome outcome);
+  // Records `answer` as the command's first answer (durably), then replies.
+  void finish_rejected(std::shared_ptr<Attempt> a, const domain::Rejection& rejection);
+
+  es::Store& store_;
+  ReadModels& models_;
+  const domain::Registry& registry_;
+  const domain::CallConfig& config_;
+  Metrics& metrics_;
+};
+
+}  // namespace grappe::server

@@ -1,0 +1,57 @@
+#include "core.h"
+
+#include <openssl/sha.h>
+
+#include <array>
+
+namespace grappe::server {
+
+std::string sha256_hex(std::string_view text) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::optional<domain::User> Core::authenticate(std::string_view token) const {
+  if (token.empty() || token.size() > 512) return std::nullopt;
+  return models.user_by_token_hash(sha256_hex(token));
+}
+
+void SessionSet::add(const void* key, const std::string& user_id, Closer close) {
+  std::lock_guard lock(mu_);
+  sessions_[key] = Entry{user_id, std::move(close)};
+}
+
+void SessionSet::remove(const void* key) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(key);
+}
+
+void SessionSet::close_all(int code) {
+  std::vector<Closer> closers;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, entry] : sessions_) closers.push_back(entry.close);
+  }
+  for (auto& close : closers) close(code);
+}
+
+void SessionSet::close_user(const std::string& user_id, int code) {
+  std::vector<Closer> closers;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, entry] : sessions_) {
+      if (entry.user_id == user_id) closers.push_back(entry.close);
+    }
+  }
+  for (auto& close : closers) close(code);
+}
+
+}  // namespace grappe::server

@@ -1,0 +1,69 @@
+// What every connection of the server shares: the store, the reference data, the read models,
+// the hub, the command service, the metrics. Built in main(), passed by reference; no globals.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "commands.h"
+#include "grappe/domain/config.h"
+#include "grappe/domain/registry.h"
+#include "grappe/domain/user.h"
+#include "grappe/eventstore/store.h"
+#include "hub.h"
+#include "metrics.h"
+#include "options.h"
+#include "read_models.h"
+
+namespace grappe::server {
+
+// A demo user with its token in clear (only demo tokens are ever kept in clear).
+struct DemoUser {
+  domain::User user;
+  std::string token;
+};
+
+// Open WebSocket sessions, so that shutdown and user revocation can close them.
+class SessionSet {
+ public:
+  using Closer = std::function<void(int code)>;  // posts a close to the session's strand
+  void add(const void* key, const std::string& user_id, Closer close);
+  void remove(const void* key);
+  void close_all(int code);
+  void close_user(const std::string& user_id, int code);
+
+ private:
+  struct Entry {
+    std::string user_id;
+    Closer close;
+  };
+  std::mutex mu_;
+  std::unordered_map<const void*, Entry> sessions_;
+};
+
+struct Core {
+  const Options& options;
+  es::Store& store;
+  const domain::Registry& registry;
+  const domain::CallConfig& config;
+  ReadModels& models;
+  Hub& hub;
+  CommandService& commands;
+  Metrics& metrics;
+  std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
+  SessionSet sessions;
+
+  // The user whose token this is, if any.
+  std::optional<domain::User> authenticate(std::string_view token) const;
+};
+
+// Lowercase hex SHA-256 of `text`.
+std::string sha256_hex(std::string_view text);
+
+}  // namespace grappe::server

@@ -1,0 +1,65 @@
+// Who is subscribed to which grappe, and their presence. The Projector publishes each applied
+// grappe event here; the hub hands the (pre-serialised) frame to every subscriber of that grappe.
+// Thread-safe; subscribers are called outside the hub's lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace grappe::server {
+
+using Frame = std::shared_ptr<const std::string>;
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // A grappe event, in version order. May be called from any thread; must not block.
+  virtual void deliver_event(const std::string& grappe, std::uint64_t version, Frame frame) = 0;
+  // Any other frame (presence lists).
+  virtual void deliver(Frame frame) = 0;
+};
+
+struct PresenceEntry {
+  std::string user_id, user_name;
+  std::string status = "viewing";  // "viewing" | "editing"
+  std::string focus;
+};
+
+class Hub {
+ public:
+  // Adds or replaces `who`'s subscription to `grappe`, then pushes the presence list.
+  void subscribe(const std::string& grappe, const std::shared_ptr<Subscriber>& who,
+                 PresenceEntry presence);
+  // Returns false when `who` was not subscribed.
+  bool unsubscribe(const std::string& grappe, const Subscriber* who);
+  // Forgets every subscription of `who` (its connection closed).
+  void drop(const Subscriber* who);
+  // Updates `who`'s presence on `grappe` (must be subscribed); false otherwise.
+  bool set_presence(const std::string& grappe, const Subscriber* who, std::string status,
+                    std::string focus);
+  void publish(const std::string& grappe, std::uint64_t version, const Frame& frame);
+
+  std::size_t subscriptions() const;
+
+ private:
+  struct Entry {
+    std::weak_ptr<Subscriber> who;
+    PresenceEntry presence;
+  };
+  using Grappe = std::unordered_map<const Subscriber*, Entry>;
+
+  // Builds the presence frame of `grappe` and the subscribers to send it to (under the lock).
+  void collect_presence_locked(const std::string& grappe, Frame& frame,
+                               std::vector<std::shared_ptr<Subscriber>>& to) const;
+  void push_presence(const std::string& grappe);
+
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Grappe> grappes_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace grappe::server

@@ -1,0 +1,170 @@
+// grappe-server: the Grappe HTTP + WebSocket server (PROTOCOL.md, "Operating the server").
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "core.h"
+#include "listener.h"
+#include "projector.h"
+#include "startup.h"
+#include "version.h"
+
+namespace net = boost::asio;
+using namespace grappe::server;
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+// Parses argv into `options`; exits (0 for --help, 2 for a bad option) when it cannot.
+Options parse_options(int argc, char** argv) {
+  Options o;
+  CLI::App app{"Grappe server: live co-editing of grappes (Programme ESMS numérique)",
+               "grappe-server"};
+  std::string listen = "127.0.0.1:8080";
+  std::string data;
+  bool demo = false, no_demo = false;
+  app.add_option("--data", data, "RocksDB directory, created if missing (default ./var/data)");
+  app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
+      ->capture_default_str();
+  app.add_option("--registry", o.registries,
+                 "establishments file (FINESS extract or CSV); repeatable; default: demo registry")
+      ->check(CLI::ExistingFile);
+  app.add_option("--users", o.users, "JSON users file, created or updated at start")
+      ->check(CLI::ExistingFile);
+  app.add_option("--config", o.config, "JSON calls configuration")->check(CLI::ExistingFile);
+  auto* demo_flag = app.add_flag("--demo", demo, "seed demo users and grappes");
+  app.add_flag("--no-demo", no_demo, "do not seed demo data")->excludes(demo_flag);
+  app.add_option("--web-root", o.web_root, "directory of the web client's files")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--max-frame", o.max_frame, "largest WebSocket message accepted, in bytes")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{16} << 20));
+  app.add_option("--send-queue", o.send_queue, "frames queued per WebSocket before closing 4408")
+      ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
+  app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1, 64));
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.set_version_flag("--version", kServerVersion);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::CallForVersion& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "grappe-server: " << e.what() << " (see --help)\n";
+    std::exit(kExitBadInput);
+  }
+  if (!parse_listen(listen, o.host, o.port)) {
+    std::cerr << "grappe-server: --listen expects HOST:PORT, e.g. 127.0.0.1:8080\n";
+    std::exit(kExitBadInput);
+  }
+  if (!data.empty()) {
+    o.data = data;
+    o.data_is_default = false;
+  }
+  if (demo) o.demo = true;
+  if (no_demo) o.demo = false;
+  return o;
+}
+
+bool store_is_empty(const std::filesystem::path& dir) {
+  std::error_code ec;
+  return !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+}
+
+void print_banner(const Core& core, const std::string& url) {
+  if (core.demo_users.empty()) {
+    std::cerr << "Grappe is ready at " << url << " (no demo users)\n";
+    return;
+  }
+  std::cerr << "\nGrappe is ready: open " << url << " and sign in as one of the demo users\n"
+            << "(pick one on the sign-in page, or paste the token):\n";
+  for (const auto& d : core.demo_users) {
+    std::fprintf(stderr, "  %-42s %-13s token %s\n", d.user.name.c_str(),
+                 std::string(grappe::domain::to_string(d.user.role)).c_str(), d.token.c_str());
+  }
+  std::cerr << std::endl;
+}
+
+int serve(const Options& options, Inputs& inputs) {
+  bool demo = options.demo.value_or(options.data_is_default && store_is_empty(options.data));
+  std::error_code ec;
+  std::filesystem::create_directories(options.data, ec);
+  auto opened = grappe::es::Store::open(options.data);
+  if (!opened) {
+    std::cerr << "grappe-server: " << opened.error().message << "\n";
+    return 1;
+  }
+  auto store = std::move(*opened);
+  ReadModels models;
+  Hub hub;
+  Metrics metrics;
+  CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
+  Core core{options, *store, inputs.registry, inputs.config, models, hub, commands, metrics,
+            {},      {}};
+  Projector projector(*store, models, hub);
+  projector.start();
+  apply_users(core, inputs.users);
+  auto demo_list = demo_users(inputs.registry);
+  if (demo) seed_demo(core, demo_list);
+  core.demo_users = active_demo_users(core, demo_list);
+
+  net::io_context ioc{options.threads};
+  auto address = net::ip::make_address(options.host);
+  auto listener =
+      std::make_shared<Listener>(ioc, net::ip::tcp::endpoint{address, options.port}, core);
+  listener->run();
+  auto endpoint = listener->local_endpoint();
+  auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                         : endpoint.address().to_string();
+  auto url = "http://" + host + ":" + std::to_string(endpoint.port());
+  print_banner(core, url);
+  std::cout << "listening on " << url << std::endl;
+  spdlog::info("listening on {} (data {})", url, options.data.string());
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer grace(ioc);
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    spdlog::info("signal {}: shutting down", signal);
+    listener->stop();
+    core.sessions.close_all(1001);
+    grace.expires_after(std::chrono::milliseconds(500));
+    grace.async_wait([&](boost::system::error_code) { ioc.stop(); });
+  });
+  std::vector<std::jthread> threads;
+  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  projector.stop();
+  store.reset();  // finishes queued appends, closes RocksDB
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = parse_options(argc, argv);
+  auto logger = spdlog::stderr_color_mt("grappe");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  Inputs inputs;
+  try {
+    inputs = load_inputs(options);
+  } catch (const InputError& e) {
+    std::cerr << "grappe-server: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  try {
+    return serve(options, inputs);
+  } catch (const std::exception& e) {
+    std::cerr << "grappe-server: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,80 @@
+#include "metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace grappe::server {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      commands_(BuildCounter()
+                    .Name("grappe_commands_total")
+                    .Help("Commands answered, by outcome (ack or rejection code)")
+                    .Register(*registry_)),
+      append_latency_(
+          BuildHistogram()
+              .Name("grappe_append_seconds")
+              .Help("Time from a command's arrival to its durable append")
+              .Register(*registry_)
+              .Add({},
+                   prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
+                                                           0.05, 0.1, 0.25, 0.5, 1, 2.5})),
+      connections_(BuildGauge()
+                       .Name("grappe_websocket_connections")
+                       .Help("Open WebSocket connections")
+                       .Register(*registry_)
+                       .Add({})),
+      send_queue_closes_(BuildCounter()
+                             .Name("grappe_send_queue_closes_total")
+                             .Help("WebSocket connections closed with 4408 (client too slow)")
+                             .Register(*registry_)
+                             .Add({})),
+      log_position_(BuildGauge()
+                        .Name("grappe_log_position")
+                        .Help("Position of the last durable event")
+                        .Register(*registry_)
+                        .Add({})),
+      subscriptions_(BuildGauge()
+                         .Name("grappe_subscriptions")
+                         .Help("Grappe subscriptions of open WebSocket connections")
+                         .Register(*registry_)
+                         .Add({})),
+      projection_position_(BuildGauge()
+                               .Name("grappe_projection_position")
+                               .Help("Last log position applied to the read models")
+                               .Register(*registry_)
+                               .Add({})) {}
+
+void Metrics::command(const std::string& outcome) {
+  std::lock_guard lock(mu_);  // Family::Add is thread-safe, the lookup cost is what we save
+  commands_.Add({{"outcome", outcome}}).Increment();
+}
+
+void Metrics::append_latency(double seconds) {
+  append_latency_.Observe(seconds);
+}
+void Metrics::connection_opened() {
+  connections_.Increment();
+}
+void Metrics::connection_closed() {
+  connections_.Decrement();
+}
+void Metrics::send_queue_closed() {
+  send_queue_closes_.Increment();
+}
+
+std::string Metrics::render(double position, double subscriptions, double projection_position) {
+  log_position_.Set(position);
+  subscriptions_.Set(subscriptions);
+  projection_position_.Set(projection_position);
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace grappe::server

@@ -1,0 +1,31 @@
+// Command-line options of grappe-server (PROTOCOL.md, "Operating the server").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace grappe::server {
+
+struct Options {
+  std::filesystem::path data = "./var/data";
+  bool data_is_default = true;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::vector<std::filesystem::path> registries;  // empty: the bundled demo registry
+  std::optional<std::filesystem::path> users;
+  std::optional<std::filesystem::path> config;
+  std::optional<bool> demo;  // unset: on for an empty default --data
+  std::filesystem::path web_root = GRAPPE_WEB_ROOT;
+  std::size_t max_frame = 64 * 1024;
+  std::size_t send_queue = 1024;  // frames queued per WebSocket before closing it with 4408
+  int threads = 2;
+  std::string log_level = "info";
+};
+
+// Splits "HOST:PORT"; false when malformed.
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
+
+}  // namespace grappe::server

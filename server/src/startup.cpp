@@ -1,0 +1,95 @@
+#include "startup.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "users.h"
+
+namespace grappe::server {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(std::string("cannot read ") + what + " file " + path.string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+nlohmann::json read_json(const std::filesystem::path& path, const char* what) {
+  auto json = nlohmann::json::parse(read_file(path, what), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    throw InputError(std::string(what) + " file " + path.string() + " is not a JSON object");
+  }
+  return json;
+}
+
+std::vector<UserSeed> load_users(const std::filesystem::path& path) {
+  auto json = read_json(path, "--users");
+  auto list = json.find("users");
+  if (list == json.end() || !list->is_array()) {
+    throw InputError("--users file " + path.string() + ": expected {\"users\":[…]}");
+  }
+  std::vector<UserSeed> users;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto& entry = (*list)[i];
+    auto where = "--users file " + path.string() + ": user #" + std::to_string(i + 1) + ": ";
+    if (!entry.is_object()) throw InputError(where + "not an object");
+    auto user = domain::parse_user(entry);
+    if (!user) throw InputError(where + user.error());
+    auto token = entry.find("token");
+    if (token == entry.end() || !token->is_string() || token->get<std::string>().size() < 8 ||
+        token->get<std::string>().size() > 512) {
+      throw InputError(where + "\"token\" must be a string of 8 to 512 characters");
+    }
+    users.push_back({std::move(*user), token->get<std::string>()});
+  }
+  return users;
+}
+
+}  // namespace
+
+Inputs load_inputs(const Options& options) {
+  Inputs inputs;
+  std::vector<std::string> warnings;
+  auto files = options.registries;
+  if (files.empty()) files.push_back(GRAPPE_DEMO_REGISTRY);
+  for (const auto& file : files) {
+    auto added = inputs.registry.add_file(file, &warnings);
+    if (!added) throw InputError("--registry " + file.string() + ": " + added.error());
+  }
+  for (std::size_t i = 0; i < warnings.size() && i < 20; ++i)
+    spdlog::warn("registry: {}", warnings[i]);
+  if (warnings.size() > 20) spdlog::warn("registry: {} more warnings", warnings.size() - 20);
+  spdlog::info("registry: {} establishments ({})", inputs.registry.size(), inputs.registry.label());
+  if (options.config) {
+    auto config = domain::CallConfig::parse(read_json(*options.config, "--config"));
+    if (!config) throw InputError("--config " + options.config->string() + ": " + config.error());
+    inputs.config = std::move(*config);
+  } else {
+    inputs.config = domain::CallConfig::builtin();
+  }
+  if (options.users) inputs.users = load_users(*options.users);
+  return inputs;
+}
+
+void apply_users(Core& core, const std::vector<UserSeed>& users) {
+  domain::User system{"system", "Grappe (démarrage)", domain::Role::kAdmin, {}, {}};
+  for (const auto& seed : users) {
+    auto hash = sha256_hex(seed.token);
+    auto current = core.models.user(seed.user.id);
+    auto by_token = core.models.user_by_token_hash(hash);
+    if (current && *current == seed.user && by_token && by_token->id == seed.user.id) continue;
+    std::promise<bool> saved;
+    save_user(core.store, core.models, seed.user, hash, system,
+              [&saved](bool ok) { saved.set_value(ok); });
+    if (!saved.get_future().get())
+      throw std::runtime_error("saving user " + seed.user.id + " failed");
+  }
+}
+
+}  // namespace grappe::server

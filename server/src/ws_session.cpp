@@ -1,0 +1,282 @@
+#include "ws_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "grappe/domain/decide.h"
+#include "grappe/domain/streams.h"
+#include "json_util.h"
+#include "projector.h"
+#include "version.h"
+
+namespace grappe::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+WsSession::WsSession(beast::tcp_stream&& stream, Core& core) : ws_(std::move(stream)), core_(core) {
+  core_.metrics.connection_opened();
+}
+
+WsSession::~WsSession() {
+  core_.metrics.connection_closed();
+}
+
+void WsSession::run(beast::http::request<beast::http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = std::chrono::seconds(60);  // pings a silent peer; drops a dead one
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(core_.options.max_frame);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(beast::http::field::server, std::string("grappe/") + kServerVersion);
+  }));
+  ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+}
+
+void WsSession::on_accept(beast::error_code ec) {
+  if (ec) return;
+  auto self = shared_from_this();
+  std::weak_ptr<WsSession> weak = self;
+  core_.sessions.add(this, "", [weak](int code) {
+    if (auto s = weak.lock()) s->close_async(code);
+  });
+  spdlog::info("ws {}: connected from {}", static_cast<const void*>(this),
+               beast::get_lowest_layer(ws_).socket().remote_endpoint().address().to_string());
+  do_read();
+}
+
+void WsSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big) {
+      spdlog::info("ws {}: frame over {} bytes, closing 1009", static_cast<const void*>(this),
+                   core_.options.max_frame);
+    }
+    return finish();
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    send_error("bad_request", "only text frames carrying JSON are understood");
+  } else {
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    handle(text);
+  }
+  if (!closing_) do_read();
+}
+
+void WsSession::handle(const std::string& text) {
+  std::string why;
+  auto msg = parse_client_json(text, why);
+  if (!msg) return send_error("bad_request", why);
+  bool bad = false;
+  auto type = string_field(*msg, "type", bad);
+  if (!type || bad) return send_error("bad_request", "a message needs a string field \"type\"");
+  if (!user_) {
+    if (*type == "hello") return handle_hello(*msg);
+    send_error("unauthorized", "the first message must be hello with a valid token");
+    return close(kCloseUnauthorized);
+  }
+  if (*type == "subscribe") return handle_subscribe(*msg);
+  if (*type == "unsubscribe") return handle_unsubscribe(*msg);
+  if (*type == "command") return handle_command(*msg);
+  if (*type == "presence") return handle_presence(*msg);
+  if (*type == "ping") return send_json({{"type", "pong"}});
+  if (*type == "hello") return send_error("bad_request", "already signed in");
+  send_error("bad_request", "unknown message type");
+}
+
+void WsSession::handle_hello(const nlohmann::json& msg) {
+  bool bad = false;
+  auto token = string_field(msg, "token", bad);
+  auto user = token && !bad ? core_.authenticate(*token) : std::nullopt;
+  if (!user) {
+    spdlog::info("ws {}: hello refused", static_cast<const void*>(this));
+    send_error("unauthorized", "unknown or revoked token");
+    return close(kCloseUnauthorized);
+  }
+  user_ = std::move(user);
+  std::weak_ptr<WsSession> weak = shared_from_this();
+  core_.sessions.add(this, user_->id, [weak](int code) {
+    if (auto s = weak.lock()) s->close_async(code);
+  });
+  spdlog::info("ws {}: hello from user {}", static_cast<const void*>(this), user_->id);
+  send_json({{"type", "welcome"},
+             {"user", domain::to_json(*user_)},
+             {"server", {{"version", kServerVersion}}},
+             {"position", core_.models.position()}});
+}
+
+void WsSession::handle_subscribe(const nlohmann::json& msg) {
+  bool bad = false;
+  auto grappe = string_field(msg, "grappe", bad);
+  if (!grappe || bad || !valid_client_id(*grappe)) {
+    return send_error("bad_request", "subscribe needs a grappe id (1–64 of A-Z a-z 0-9 _ -)");
+  }
+  std::optional<std::uint64_t> from;
+  if (auto it = msg.find("fromVersion"); it != msg.end() && !it->is_null()) {
+    if (!it->is_number_unsigned()) {
+      return send_error("bad_request", "fromVersion must be a non-negative integer");
+    }
+    from = it->get<std::uint64_t>();
+  }
+  // Copy the state and join the hub while no record is being applied: every later event
+  // reaches deliver_event(), and those at or below `version` are filtered out there.
+  bool readable = false;
+  std::uint64_t version = 0;
+  nlohmann::json state;
+  auto self = std::static_pointer_cast<Subscriber>(shared_from_this());
+  core_.models.with_grappe(*grappe, [&](const domain::GrappeState* s) {
+    if (!s || !domain::may_read(*user_, *s, core_.registry)) return;
+    readable = true;
+    version = s->version;
+    if (!from) state = domain::to_json(*s);
+    core_.hub.subscribe(*grappe, self, PresenceEntry{user_->id, user_->name, "viewing", ""});
+  });
+  if (!readable) return send_error("not_found", "no such grappe, or not visible to you");
+  subscribed_[*grappe] = from ? std::min(*from, version) : version;
+  if (!from) {
+    return enqueue(std::make_shared<const std::string>(nlohmann::json{
+                       {"type", "snapshot"},
+                       {"grappe", *grappe},
+                       {"version", version},
+                       {"state", state}}.dump()),
+                   false);
+  }
+  if (*from < version && !send_catch_up(*grappe, *from, version)) {
+    send_error("internal", "reading the grappe's history failed; subscribe again");
+  }
+}
+
+bool WsSession::send_catch_up(const std::string& grappe, std::uint64_t from, std::uint64_t to) {
+  auto stream = domain::grappe_stream(grappe);
+  while (from < to) {
+    auto page = core_.store.read_stream(stream, from, std::min<std::uint64_t>(to - from, 500),
+                                        es::Direction::kForward);
+    if (!page || page->empty()) return false;
+    for (const auto& record : *page) {
+      if (record.version > to) break;
+      enqueue(std::make_shared<const std::string>(event_message(grappe, record).dump()), false);
+      from = record.version;
+    }
+  }
+  subscribed_[grappe] = std::max(subscribed_[grappe], to);
+  return true;
+}
+
+void WsSession::handle_unsubscribe(const nlohmann::json& msg) {
+  bool bad = false;
+  auto grappe = string_field(msg, "grappe", bad);
+  if (!grappe || bad || !valid_client_id(*grappe)) {
+    return send_error("bad_request", "unsubscribe needs a grappe id");
+  }
+  subscribed_.erase(*grappe);
+  core_.hub.unsubscribe(*grappe, this);
+  send_json({{"type", "unsubscribed"}, {"grappe", *grappe}});
+}
+
+void WsSession::handle_presence(const nlohmann::json& msg) {
+  bool bad = false;
+  auto grappe = string_field(msg, "grappe", bad);
+  auto status = string_field(msg, "status", bad);
+  auto focus = string_field(msg, "focus", bad);
+  if (bad || !grappe || !status || (*status != "viewing" && *status != "editing") ||
+      (focus && focus->size() > 200)) {
+    return send_error("bad_request",
+                      "presence needs grappe, status viewing|editing and an optional focus "
+                      "(≤ 200 characters)");
+  }
+  if (!subscribed_.contains(*grappe) ||
+      !core_.hub.set_presence(*grappe, this, *status, focus.value_or(""))) {
+    return send_error("bad_request", "subscribe to the grappe before sending presence");
+  }
+}
+
+void WsSession::handle_command(const nlohmann::json& msg) {
+  auto request = parse_command_request(msg);
+  if (!request) return send_json(request.error());
+  std::weak_ptr<WsSession> weak = shared_from_this();
+  core_.commands.execute(*user_, std::move(*request), [weak](nlohmann::json answer) {
+    if (auto s = weak.lock()) {
+      auto frame = std::make_shared<const std::string>(answer.dump());
+      net::post(s->ws_.get_executor(), [s, frame] { s->enqueue(frame); });
+    }
+  });
+}
+
+void WsSession::deliver_event(const std::string& grappe, std::uint64_t version, Frame frame) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), grappe, version, frame] {
+    auto it = self->subscribed_.find(grappe);
+    if (it == self->subscribed_.end() || version <= it->second) return;
+    it->second = version;
+    self->enqueue(frame);
+  });
+}
+
+void WsSession::deliver(Frame frame) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), frame] { self->enqueue(frame); });
+}
+
+void WsSession::close_async(int code) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code] { self->close(code); });
+}
+
+void WsSession::send_json(const nlohmann::json& msg) {
+  enqueue(std::make_shared<const std::string>(msg.dump()));
+}
+
+void WsSession::send_error(const char* code, const std::string& message) {
+  send_json({{"type", "error"}, {"code", code}, {"message", message}});
+}
+
+void WsSession::enqueue(Frame frame, bool bounded) {
+  if (closing_) return;
+  if (bounded && queue_.size() >= core_.options.send_queue) {
+    spdlog::warn("ws {}: client too slow ({} frames queued), closing 4408",
+                 static_cast<const void*>(this), queue_.size());
+    core_.metrics.send_queue_closed();
+    return close(kCloseTooSlow);
+  }
+  queue_.push_back(std::move(frame));
+  if (!writing_) write_front();
+}
+
+void WsSession::write_front() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(net::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return finish();
+  queue_.pop_front();
+  if (!queue_.empty() && !closing_) write_front();
+}
+
+void WsSession::close(int code) {
+  if (closing_) return;
+  closing_ = true;
+  // Frames not yet handed to the socket are dropped; the one being written completes first.
+  if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
+  ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(code)),
+                  [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void WsSession::finish() {
+  if (finished_) return;
+  finished_ = true;
+  closing_ = true;
+  core_.hub.drop(this);
+  core_.sessions.remove(this);
+  spdlog::info("ws {}: closed{}", static_cast<const void*>(this),
+               user_ ? " (user " + user_->id + ")" : std::string());
+}
+
+}  // namespace grappe::server

@@ -1,0 +1,70 @@
+// One WebSocket connection (GET /ws): PROTOCOL.md's messages, on its own strand.
+// Members are touched only on the strand; deliver*() may be called from any thread.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core.h"
+#include "hub.h"
+
+namespace grappe::server {
+
+inline constexpr int kCloseUnauthorized = 4401;
+inline constexpr int kCloseTooSlow = 4408;
+
+class WsSession : public Subscriber, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(boost::beast::tcp_stream&& stream, Core& core);
+  ~WsSession() override;
+
+  // Completes the upgrade that `request` asked for, then serves messages.
+  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+
+  void deliver_event(const std::string& grappe, std::uint64_t version, Frame frame) override;
+  void deliver(Frame frame) override;
+  // Closes the connection with `code` (from any thread).
+  void close_async(int code);
+
+ private:
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle(const std::string& text);
+  void handle_hello(const nlohmann::json& msg);
+  void handle_subscribe(const nlohmann::json& msg);
+  void handle_unsubscribe(const nlohmann::json& msg);
+  void handle_presence(const nlohmann::json& msg);
+  void handle_command(const nlohmann::json& msg);
+  // Sends the events of `grappe` with version in (from, to] read from the log.
+  bool send_catch_up(const std::string& grappe, std::uint64_t from, std::uint64_t to);
+
+  void send_json(const nlohmann::json& msg);
+  void send_error(const char* code, const std::string& message);
+  // Queues a frame; `bounded`: past the queue limit, close with 4408 instead.
+  void enqueue(Frame frame, bool bounded = true);
+  void write_front();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void close(int code);
+  void finish();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  Core& core_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<Frame> queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::optional<domain::User> user_;
+  // Subscribed grappes → last version sent (events at or below it are not sent again).
+  std::unordered_map<std::string, std::uint64_t> subscribed_;
+};
+
+}  // namespace grappe::server
