@@ -153,6 +153,15 @@ describe('grappe web client', () => {
     await pa.getByTestId('rule-min_size').waitFor();
     await waitText(pa.getByTestId('what-if'), 'Estimation');
     await screenshot(pa, '06-eligibility');
+    // What the page folded from events is what the server has.
+    const state =
+        (await apiClient(server.url, cast.porteur.token).get(`/api/grappes/${ctx.grappe}`)).data;
+    await pa.locator(`[data-testid="members-section"][data-version="${state.version}"]`).waitFor();
+    for (const m of state.members) {
+      assert.equal(
+          await pa.getByTestId(`member-${m.finess}`).getAttribute('data-status'), m.status);
+    }
+    assert.equal(await pa.getByTestId('members').locator('tbody tr').count(), state.members.length);
   });
 
   test('an auditor moves the timeline back and sees the earlier member list', async () => {
