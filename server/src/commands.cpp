@@ -138,9 +138,12 @@ void CommandService::attempt(std::shared_ptr<Attempt> a) {
     return models_.when_applied(store_.last_position(), [this, a] { attempt(a); });
   }
   domain::Context ctx{
-      a->user, registry_, config_,
+      a->user,
+      registry_,
+      config_,
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-      [this](const std::string& finess) { return models_.esms(finess); }};
+      [this](const std::string& finess) { return models_.esms(finess); },
+      r.grappe};
   auto decision = domain::decide(state, a->command, ctx);
   if (!decision) return finish_rejected(a, decision.error());
 

@@ -57,14 +57,15 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   beast::error_code peer_ec;
   auto peer = stream_.socket().remote_endpoint(peer_ec);
   bool loopback = !peer_ec && peer.address().is_loopback();
-  std::weak_ptr<HttpSession> weak = shared_from_this();
+  // The reply holds the session alive until the answer (maybe after a durable append) is sent.
   auto executor = stream_.get_executor();
-  stream_.expires_never();  // the answer may take a durable append; no read is pending
-  handle_http(core_, std::move(request), loopback, [weak, executor](Response response) {
-    net::post(executor, [weak, response = std::move(response)]() mutable {
-      if (auto self = weak.lock()) self->reply(std::move(response));
-    });
-  });
+  stream_.expires_never();
+  handle_http(core_, std::move(request), loopback,
+              [self = shared_from_this(), executor](Response response) {
+                net::post(executor, [self, response = std::move(response)]() mutable {
+                  self->reply(std::move(response));
+                });
+              });
 }
 
 void HttpSession::reply(http::response<http::string_body> response) {
