@@ -91,7 +91,11 @@ export function evolve(state, event, version) {
   return next ? {...next, version} : null;
 }
 
-const who = (d) => d.name ? `${d.name} (${d.finess})` : d.finess;
+let nameOf = () => undefined;
+const who = (d) => {
+  const name = d.name ?? nameOf(d.finess);
+  return name ? `${name} (${d.finess})` : d.finess;
+};
 
 const descriptions = {
   GrappeCreated: (d) => `a créé la grappe « ${d.name} »`,
@@ -111,7 +115,9 @@ const descriptions = {
       `a enregistré la décision : ${d.decision === 'accepted' ? 'retenue' : 'non retenue'}`,
 };
 
-export function describe(event) {
+// names(finess) → the establishment's name, for events that carry only its FINESS.
+export function describe(event, names = () => undefined) {
+  nameOf = names;
   const fn = descriptions[event.type];
   return fn ? fn(event.data ?? {}) : `événement ${event.type}`;
 }

@@ -5,7 +5,7 @@ import {after, before, test} from 'node:test';
 
 import {launchBrowser, screenshot, userPage, waitText} from './lib/browser.mjs';
 import {apiClient, freePort, freshDataDir, removeDir, startServer} from './lib/server.mjs';
-import {demoWorld, freeEstablishments} from './lib/world.mjs';
+import {demoWorld, porteurAndPartner} from './lib/world.mjs';
 
 // While the server is down Chromium reports the refused WebSocket and fetches on the console.
 const EXPECTED_WHILE_DOWN = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/];
@@ -27,15 +27,13 @@ after(async () => {
 
 test('the page reconnects after a server restart and catches up', async () => {
   const world = await demoWorld(server.url);
-  const porteur = world.gestionnaires[0];
+  const {porteur, free} = await porteurAndPartner(server.url, world, 2);
   const api = apiClient(server.url, porteur.token);
   const grappe = crypto.randomUUID();
   const created = await api.command(
       grappe, 'CreateGrappe',
       {name: 'Grappe redémarrage', call: 'default', region: '75', porteur: porteur.og[0]});
   assert.equal(created.status, 200, JSON.stringify(created.data));
-  const free = await freeEstablishments(server.url, porteur);
-  assert.ok(free.length >= 2, 'the porteur has two free establishments');
   await api.command(grappe, 'InviteEstablishment', {finess: free[0].finess});
 
   const {page, errors} = await userPage(

@@ -27,6 +27,12 @@ export function appendChildren(node, children) {
   }
 }
 
+// Replaces root's children (nodes, strings, arrays; null and false are skipped).
+export function replace(root, ...children) {
+  root.replaceChildren();
+  appendChildren(root, children);
+}
+
 // Replaces root's children, keeping keyboard focus on the element with the same data-key.
 export function renderKeepingFocus(root, ...children) {
   const active = document.activeElement;

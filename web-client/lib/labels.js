@@ -67,11 +67,13 @@ const RULE_REJECTIONS = {
   exclusive_membership: 'Cet établissement est déjà membre d’une autre grappe de cet appel.',
 };
 
-// {code, message, details} → one sentence for the user.
+// {code, message, details} → words for the user: ours for a known rule; otherwise ours for the
+// code followed by the server's own explanation.
 export function rejectionText(rejection) {
-  const rule = rejection?.details?.rule;
-  const main = RULE_REJECTIONS[rule] ?? REJECTION_LABELS[rejection?.code] ?? 'Action refusée.';
-  return rejection?.message ? `${main} (${rejection.message})` : main;
+  const rule = RULE_REJECTIONS[rejection?.details?.rule];
+  if (rule) return rule;
+  const main = REJECTION_LABELS[rejection?.code] ?? 'Action refusée.';
+  return rejection?.message ? `${main} Détail : ${rejection.message}` : main;
 }
 
 export function label(table, code) { return table[code] ?? String(code ?? ''); }

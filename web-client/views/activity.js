@@ -20,7 +20,7 @@ export function renderPresence(root, me, presence) {
 }
 
 // Inserts only the events not shown yet, newest first, so screen readers hear each arrival once.
-export function createActivity() {
+export function createActivity(nameOf) {
   const list = el('ol', {
     class: 'plain activity',
     'aria-live': 'polite',
@@ -37,7 +37,7 @@ export function createActivity() {
       shown.add(a.version);
       const item =
           el('li', {'data-version': a.version}, el('time', {datetime: a.at}, formatDateTime(a.at)),
-             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a));
+             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a, nameOf));
       const later = [...list.children].find((li) => Number(li.dataset.version) < a.version);
       list.insertBefore(item, later ?? null);
     }

@@ -2,12 +2,14 @@
 // (server-side time travel) with the event that led there, and the hash chain's verification.
 import {grappePath} from '../api.js';
 import {describe} from '../events.js';
-import {debounce, el, field, formatDateTime} from '../lib/dom.js';
+import {debounce, el, field, formatDateTime, replace} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 
 import {membersTable} from './members.js';
 
 const PAGE = 500;
+const names = new Map();
+const nameOf = (finess) => names.get(finess);
 
 export function mountAudit(root, app, id) {
   const verify =
@@ -37,7 +39,7 @@ export function mountAudit(root, app, id) {
       const v = version ?? state.version;
       slider.value = String(v);
       markCurrent(timeline, v);
-      view.replaceChildren(...stateAt(state, events.find((e) => e.version === v)));
+      replace(view, stateAt(state, events.find((e) => e.version === v)));
     } catch (e) {
       if (e.name === 'AbortError') return;
       view.replaceChildren(
@@ -84,6 +86,9 @@ export function mountAudit(root, app, id) {
              'Historique indisponible (droits insuffisants ou grappe inconnue).'));
       return;
     }
+    // Events that carry an establishment's name let the others be worded with it.
+    for (const e of events)
+      if (e.data?.name && e.data?.finess) names.set(e.data.finess, e.data.name);
     slider.max = String(Math.max(1, events.length));
     timeline.replaceChildren(...events.map(
         (e) =>
@@ -96,7 +101,7 @@ export function mountAudit(root, app, id) {
                  onclick: () => goTo(e.version),
                },
                   `v${e.version} · ${formatDateTime(e.at)} · ${e.actor?.name ?? ''} ${
-                      describe(e)}`))));
+                      describe(e, nameOf)}`))));
     if (events.length) goTo(events.length);
   })();
   loadVerification(app, verify);
@@ -134,7 +139,7 @@ function stateAt(state, event) {
        `${state.counts?.accepted ?? 0} / ${state.threshold} membres acceptés.`),
     event ? el('p', {class: 'travel-event', 'data-testid': 'travel-event'},
                'Événement : ', el('strong', null, event.actor?.name ?? ''),
-               ` ${describe(event)} — ${formatDateTime(event.at)}`) :
+               ` ${describe(event, nameOf)} — ${formatDateTime(event.at)}`) :
             null,
     membersTable(state.members ?? []),
   ];

@@ -2,7 +2,7 @@
 // a client-side estimate of what pending invitations would change, and the dossier actions
 // (validate, submit, reopen; the ARS's decision).
 import {askText} from '../lib/dialog.js';
-import {el, field, formatDateTime} from '../lib/dom.js';
+import {el, field, formatDateTime, replace} from '../lib/dom.js';
 import {DECISION_LABELS, label, OUTCOME_LABELS, rejectionText, RULE_LABELS} from '../lib/labels.js';
 import {canDecide, isOpen, isPorteur} from '../lib/permissions.js';
 
@@ -17,8 +17,8 @@ export function createEligibility(app, grappe) {
   function update(state) {
     if (!state) return;
     const accepted = state.members.filter((m) => m.status === 'accepted').length;
-    node.replaceChildren(
-        el('h2', {id: 'elig-title'}, 'Éligibilité'), progress(accepted, state.threshold),
+    replace(
+        node, el('h2', {id: 'elig-title'}, 'Éligibilité'), progress(accepted, state.threshold),
         estimate(state, accepted), rules(state.lastValidation), actions(app, grappe, state),
         decision(state), canDecide(app.me, state) ? decisionForm : null);
   }
@@ -74,21 +74,16 @@ function rules(validation) {
                                'Dernière vérification : non éligible',
          validation.at ? ` (${formatDateTime(validation.at)})` : '',
          ` — ${validation.members} / ${validation.threshold} membres`),
-      el('table', {class: 'rules'},
-         el('thead', null,
-            el('tr', null,
-               ['Règle', 'Résultat', 'Détail'].map((h) => el('th', {scope: 'col'}, h)))),
-         el('tbody', null,
-            (validation.rules ?? [])
-                .map(
-                    (r) =>
-                        el('tr', {'data-testid': `rule-${r.rule}`, class: `outcome-${r.outcome}`},
-                           el('th', {scope: 'row'}, label(RULE_LABELS, r.rule)),
-                           el('td', null,
-                              el('span', {class: `badge outcome-${r.outcome}`},
-                                 label(OUTCOME_LABELS, r.outcome))),
-                           el('td', null, r.detail ?? '',
-                              r.finess?.length ? ` (${r.finess.join(', ')})` : ''))))));
+      el('ul', {class: 'plain rules'},
+         (validation.rules ?? [])
+             .map(
+                 (r) =>
+                     el('li', {'data-testid': `rule-${r.rule}`, 'data-outcome': r.outcome},
+                        el('span', {class: `badge outcome-${r.outcome}`},
+                           label(OUTCOME_LABELS, r.outcome)),
+                        ' ', el('strong', null, label(RULE_LABELS, r.rule)),
+                        el('p', {class: 'hint'}, r.detail ?? '',
+                           r.finess?.length ? ` (${r.finess.join(', ')})` : '')))));
 }
 
 function actions(app, grappe, state) {

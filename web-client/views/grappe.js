@@ -28,7 +28,8 @@ export function mountGrappe(root, app, id) {
   const editor = createDetailsEditor(app, id);
   const invite = createInvitePicker(app, id);
   const eligibility = createEligibility(app, id);
-  const activity = createActivity();
+  const activity = createActivity(
+      (finess) => store.grappes.get(id)?.state?.members?.find((m) => m.finess === finess)?.name);
   const comments = createComments(app, id);
   const inviteSlot = el('div');
   const editorSlot = el('div');

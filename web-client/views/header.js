@@ -1,5 +1,5 @@
 // The top bar: navigation, who is signed in (role and organisations), the connection state.
-import {el} from '../lib/dom.js';
+import {el, replace} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
 import {isAdmin} from '../lib/permissions.js';
 import {regionName} from '../lib/regions.js';
@@ -15,10 +15,9 @@ export function renderHeader(app) {
   }
   const here = location.hash || '#/';
   const link = (href, text) => el('a', {href, 'aria-current': here === href ? 'page' : null}, text);
-  nav.replaceChildren(
-      link('#/', 'Grappes'), isAdmin(app.me) ? link('#/admin', 'Administration') : null);
-  identity.replaceChildren(
-      el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
+  replace(nav, link('#/', 'Grappes'), isAdmin(app.me) ? link('#/admin', 'Administration') : null);
+  replace(
+      identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
       organisations(app.me),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},

@@ -46,8 +46,10 @@ export function membersTable(
                        el('span', {class: `badge member-${m.status}`},
                           label(MEMBER_STATUS_LABELS, m.status))),
                     el('td', null, formatDateTime(m.since)),
-                    withActions ? el('td', {class: 'actions'}, rowActions(app, grappe, state, m)) :
-                                  null))));
+                    withActions ?
+                        el('td', null,
+                           el('div', {class: 'actions'}, rowActions(app, grappe, state, m))) :
+                        null))));
 }
 
 function editorsOf(presence, finess) {
