@@ -1,8 +1,9 @@
 #include "util.h"
 
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+
+#include "json_check.h"
 
 namespace grappe::es::detail {
 
@@ -39,7 +40,7 @@ std::optional<StoreError> check_request(const AppendRequest& request) {
       if (e.type.empty()) {
         return make_error(StoreErrc::kInvalidArgument, "event without type in " + part.stream);
       }
-      if (!nlohmann::json::accept(e.data)) {
+      if (!is_json_text(e.data)) {
         return make_error(StoreErrc::kInvalidArgument,
                           "event data is not a JSON text (" + e.type + ")");
       }

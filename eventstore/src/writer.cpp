@@ -16,6 +16,21 @@ std::size_t event_count(const AppendRequest& r) {
   return n;
 }
 
+// Bytes the batch's WriteBatch will about hold, to allocate it once.
+std::size_t batch_bytes(const std::vector<Pending>& batch) {
+  std::size_t n = 256;
+  for (const auto& p : batch) {
+    n += 64 + p.request.command_id.size() + p.request.outcome.size();
+    for (const auto& part : p.request.parts) {
+      for (const auto& e : part.events) {
+        n += 128 + 2 * part.stream.size() + e.data.size() + e.type.size() + e.actor.id.size() +
+             e.actor.name.size() + p.request.command_id.size();
+      }
+    }
+  }
+  return n;
+}
+
 StoreError conflict(std::vector<StreamVersion> actual) {
   std::string msg = "expected version mismatch:";
   for (const auto& s : actual) msg += " " + s.stream + "@" + std::to_string(s.version);
@@ -90,7 +105,7 @@ std::vector<Pending> Writer::take() {
 }
 
 void Writer::commit(std::vector<Pending>& batch) {
-  Staging st;
+  Staging st(batch_bytes(batch));
   {
     std::lock_guard lock(state_mu_);
     st.position = position_;

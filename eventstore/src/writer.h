@@ -47,6 +47,7 @@ class Writer {
 
  private:
   struct Staging {
+    explicit Staging(std::size_t reserve) : batch(reserve) {}
     rocksdb::WriteBatch batch;
     std::unordered_map<std::string, std::uint64_t> heads;
     std::unordered_map<std::string, AppendResult> commands;
