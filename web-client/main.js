@@ -11,6 +11,7 @@ import {renderConnection, renderHeader} from './views/header.js';
 import {mountSignIn} from './views/signin.js';
 
 const TOKEN_KEY = 'grappe.token';
+const ME_KEY = 'grappe.me';  // the user as last seen, to draw the app before /api/me answers
 const CLIENT = 'grappe-web/1.0';
 
 const main = document.getElementById('main');
@@ -24,8 +25,11 @@ function wsUrl() {
 async function start() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) return showSignIn();
+  const cached = readCachedMe();
+  if (cached) return startSession(token, cached);
   try {
     const me = await createApi(token).get('/api/me');
+    sessionStorage.setItem(ME_KEY, JSON.stringify(me));
     startSession(token, me);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
@@ -43,6 +47,7 @@ function showSignIn(message) {
     message,
     onSignedIn: (token, me) => {
       sessionStorage.setItem(TOKEN_KEY, token);
+      sessionStorage.setItem(ME_KEY, JSON.stringify(me));
       startSession(token, me);
     },
   });
@@ -86,6 +91,7 @@ function startSession(token, me) {
 }
 
 function onStatus(app, status, extra) {
+  if (status === 'online' && extra.user) refreshMe(app, extra.user);
   if (status === 'unauthorized') {
     signOut('Votre jeton a été refusé : reconnectez-vous.');
     return;
@@ -144,8 +150,27 @@ function signOut(message) {
   }
   window.onhashchange = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(ME_KEY);
   history.replaceState(null, '', location.pathname);
   showSignIn(message);
+}
+
+function readCachedMe() {
+  try {
+    return JSON.parse(sessionStorage.getItem(ME_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+// The welcome carries the user as the server knows it now: redraw if it changed since cached.
+function refreshMe(app, user) {
+  const fresh = JSON.stringify(user);
+  sessionStorage.setItem(ME_KEY, fresh);
+  if (fresh === JSON.stringify(app.me)) return;
+  app.me = user;
+  app.store.me = user;
+  route();
 }
 
 function announce(text) {

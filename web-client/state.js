@@ -11,6 +11,7 @@ export class Store {
     this.connection = {status: 'offline', retryAt: null};
     this.grappes = new Map();  // id → {state, version, presence, activity, live}
     this.slots = new Map();    // slot key → {pending: bool, rejection?, label?}
+    this.slotsVersion = 0;     // bumped on every slot change, for views that redraw on change
     this.listeners = new Set();
   }
 
@@ -105,17 +106,19 @@ export class Store {
   }
 
   setPending(slot, label) {
+    this.slotsVersion += 1;
     this.slots.set(slot, {pending: true, label});
     this.emit({kind: 'slot', slot});
   }
 
   setRejected(slot, rejection) {
+    this.slotsVersion += 1;
     this.slots.set(slot, {pending: false, rejection});
     this.emit({kind: 'slot', slot});
   }
 
   clearSlot(slot) {
-    if (this.slots.delete(slot)) this.emit({kind: 'slot', slot});
+    if (this.slots.delete(slot) && ++this.slotsVersion) this.emit({kind: 'slot', slot});
   }
 
   slot(key) { return this.slots.get(key); }

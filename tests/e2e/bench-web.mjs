@@ -81,15 +81,18 @@ async function seedGrappe(base, porteur, ej) {
   return grappe;
 }
 
-// From navigation start to the members table holding every member with its actions.
+// From navigation start (browser context already open, cold cache) to the members table
+// holding every member with its actions.
 async function timeView(browser, base, user, grappe) {
+  const {context, page, errors} = await userPage(browser, base, user.token, {path: null});
   const started = Date.now();
-  const {context, page} = await userPage(browser, base, user.token, {path: `#/grappe/${grappe}`});
+  await page.goto(`${base}/#/grappe/${grappe}`, {waitUntil: 'commit'});
   await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="members"] tbody tr').length >= n, MEMBERS,
       {polling: 'raf', timeout: 30000});
   const ms = Date.now() - started;
   await context.close();
+  if (errors.length) throw new Error(`console errors: ${errors.join('; ')}`);
   return ms;
 }
 

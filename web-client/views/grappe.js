@@ -63,22 +63,37 @@ export function mountGrappe(root, app, id) {
     title.textContent = state.name;
     document.title = `${state.name} — Grappe`;
     details.replaceChildren(...detailRows(state));
-    renderMembers(members, app, id, entry);
+    // The members table and the panels are redrawn only when what they show changed: with 200
+    // members, redrawing the table for each comment would cost every viewer a frame or two.
+    const slots = store.slotsVersion;
+    const membersChanged = changed('members', [state.members, state.status, entry.presence, slots]);
+    if (membersChanged) renderMembers(members, app, id, entry);
     const porteurOpen = isPorteur(app.me, state) && isOpen(state);
     if (porteurOpen && !inviteSlot.firstChild) inviteSlot.append(invite.node);
     if (!porteurOpen) inviteSlot.replaceChildren();
     if (isPorteur(app.me, state) && !editorSlot.firstChild) editorSlot.append(editor.node);
-    invite.update();
-    eligibility.update(state);
+    if (membersChanged) invite.update();
+    if (changed('eligibility', [
+          state.members, state.lastValidation, state.status, state.threshold, state.decision, slots
+        ])) {
+      eligibility.update(state);
+    }
     comments.update(state);
     activity.update(entry.activity);
     members.dataset.version = String(state.version);
   }
 
+  const seen = new Map();
+  function changed(part, deps) {
+    const before = seen.get(part);
+    seen.set(part, deps);
+    return !before || deps.some((d, i) => d !== before[i]);
+  }
+
   function paintPresence() {
     const entry = store.grappes.get(id);
     renderPresence(presence, app.me, entry?.presence ?? []);
-    if (entry?.state) renderMembers(members, app, id, entry);
+    if (entry?.state) paintState();
   }
 
   const off = store.listen((change) => {

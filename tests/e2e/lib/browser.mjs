@@ -16,7 +16,8 @@ export function launchBrowser() {
 }
 
 // A browser context signed in with `token` (kept in sessionStorage as the app does), and a page
-// whose console errors and uncaught exceptions are collected in `errors`.
+// whose console errors and uncaught exceptions are collected in `errors`. `path: null` leaves
+// the page blank (the caller navigates).
 export async function userPage(browser, base, token, {path: hash = '#/', ignore = []} = {}) {
   const context = await browser.newContext({viewport: {width: 1366, height: 900}, locale: 'fr-FR'});
   if (token) {
@@ -29,7 +30,7 @@ export async function userPage(browser, base, token, {path: hash = '#/', ignore 
     if (m.type() === 'error' && !ignore.some((re) => re.test(m.text()))) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}/${hash}`);
+  if (hash !== null) await page.goto(`${base}/${hash}`);
   return {context, page, errors};
 }
 
