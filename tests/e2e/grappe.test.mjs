@@ -186,13 +186,30 @@ describe('grappe web client', () => {
     await screenshot(page, '07-audit');
   });
 
+  test('the porteur submits and the ARS records its decision', async () => {
+    const demo = 'demo-grappe-sud-ouest';
+    const {page: pa} = await open(cast.porteur, `#/grappe/${demo}`);
+    await pa.getByTestId('submit-dossier').click();
+    await waitText(pa.getByTestId('grappe-status'), 'Dossier déposé');
+    await pa.getByTestId('reopen-dossier').waitFor();
+    const {page: ars} = await open(world.ars, `#/grappe/${demo}`);
+    const form = ars.getByTestId('decision-form');
+    await form.getByLabel('Retenue', {exact: true}).check();
+    await form.getByLabel('Commentaire').fill('Dossier complet.');
+    await form.getByRole('button', {name: 'Enregistrer la décision'}).click();
+    await waitText(pa.getByTestId('decision'), 'Retenue');
+    await waitText(ars.getByTestId('grappe-status'), 'Retenue');
+    assert.equal(await pa.getByTestId('reopen-dossier').count(), 0, 'closed for good');
+    await screenshot(ars, '08-ars-decision');
+  });
+
   test('an admin sees projections (or that they are unavailable) and users', async () => {
     const {page} = await open(world.admin, '#/admin');
     await page.getByTestId('users').getByRole('table').waitFor();
     await page.locator('[data-testid="projections"] table, [data-testid="projections-unavailable"]')
         .first()
         .waitFor();
-    await screenshot(page, '08-admin');
+    await screenshot(page, '09-admin');
   });
 
   test('no console errors in any page', () => {

@@ -44,7 +44,7 @@ test('the page reconnects after a server restart and catches up', async () => {
 
   assert.equal(await server.stop(), 0);
   await waitText(page.getByTestId('connection'), 'Hors ligne');
-  await screenshot(page, '09-offline');
+  await screenshot(page, '10-offline');
 
   server = await startServer({data, listen});
   // Changed while the page is still waiting to reconnect: it must catch up with fromVersion.
@@ -65,6 +65,6 @@ test('the page reconnects after a server restart and catches up', async () => {
   const state = (await apiClient(server.url, porteur.token).get(`/api/grappes/${grappe}`)).data;
   const rows = await page.getByTestId('members').locator('tbody tr').count();
   assert.equal(rows, state.members.length, 'the page has every member the server has');
-  await screenshot(page, '10-reconnected');
+  await screenshot(page, '11-reconnected');
   assert.deepEqual(errors, []);
 });

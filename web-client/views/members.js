@@ -36,7 +36,7 @@ export function membersTable(
                  el('tr', {
                    'data-testid': `member-${m.finess}`,
                    'data-status': m.status,
-                   class: `status-${m.status}`,
+                   class: `row-${m.status}`,
                  },
                     el('th', {scope: 'row'}, el('span', {class: 'name'}, m.name ?? m.finess),
                        el('span', {class: 'finess'}, m.finess), editorsOf(presence, m.finess)),
