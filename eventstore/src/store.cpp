@@ -32,6 +32,7 @@ class RocksStore final : public Store {
   }
 
   void append(AppendRequest request, AppendCallback done) override {
+    if (!done) done = [](AppendOutcome) {};
     detail::Pending p{std::move(request), std::move(done), std::nullopt};
     p.error = detail::check_request(p.request);
     writer_.submit(std::move(p));

@@ -123,13 +123,13 @@ TEST_F(DurabilityTest, MissingFolderWithoutCreateFails) {
   EXPECT_FALSE(Store::open(dir_.path() / "absent", o));
 }
 
-// One round: a child appends from 4 threads and reports acknowledgements; it is killed after a
+// One round: a child appends from 8 threads and reports acknowledgements; it is killed after a
 // random number of them. Returns the acknowledged position → event id.
 std::map<std::uint64_t, std::string> crash_round(const std::filesystem::path& dir,
                                                  std::mt19937& rng) {
   std::map<std::uint64_t, std::string> acked;
-  test::Helper child({"append", dir.string(), "4"});
-  std::size_t kill_after = std::uniform_int_distribution<std::size_t>(1, 1500)(rng);
+  test::Helper child({"append", dir.string(), "8"});
+  std::size_t kill_after = std::uniform_int_distribution<std::size_t>(1, 1000)(rng);
   std::string line;
   while (acked.size() < kill_after && child.read_line(line, 10000)) {
     std::istringstream in(line);

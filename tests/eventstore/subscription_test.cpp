@@ -121,14 +121,14 @@ TEST_F(SubscriptionTest, StreamSubscriptionDeliversOnlyItsStreamFromVersion) {
 }
 
 TEST_F(SubscriptionTest, SwitchOverWhileHundredThousandEventsAreAppended) {
-  constexpr int kThreads = 16, kEach = 6250;  // 100,000 single-event appends
+  constexpr int kThreads = 50, kEach = 2000;  // 100,000 single-event appends
   std::promise<void> started;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         ASSERT_TRUE(store_->append_sync(request("t" + std::to_string(t), i, {event("E", i, 300)})));
-        if (t == 0 && i == 300) started.set_value();
+        if (t == 0 && i == 100) started.set_value();
       }
     });
   }
@@ -151,11 +151,11 @@ TEST_F(SubscriptionTest, SwitchOverWhileHundredThousandEventsAreAppended) {
 TEST_F(SubscriptionTest, StreamSwitchOverWhileAppendsRace) {
   std::promise<void> started;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 2000; ++i) {
+      for (int i = 0; i < 500; ++i) {
         ASSERT_TRUE(store_->append_sync(request(t % 2 ? "x" : "y", std::nullopt, {event("E", i)})));
-        if (t == 0 && i == 200) started.set_value();
+        if (t == 0 && i == 50) started.set_value();
       }
     });
   }
