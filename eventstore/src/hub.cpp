@@ -1,5 +1,7 @@
 #include "hub.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -184,6 +186,7 @@ std::unique_ptr<Subscription> start_subscription(std::shared_ptr<Hub> hub, Db& d
                                                  std::shared_ptr<SubscriptionCore> core) {
   if (!hub->add(core)) core->stop(DropReason::kClosed);
   std::thread t([hub, &db, core] {
+    pthread_setname_np(pthread_self(), "grappe-sub");
     core->run(db);
     hub->remove(core.get());
   });

@@ -1,5 +1,7 @@
 #include "writer.h"
 
+#include <pthread.h>
+
 #include "codec.h"
 #include "db.h"
 #include "hub.h"
@@ -84,6 +86,7 @@ std::string Writer::head_hash() const {
 }
 
 void Writer::run() {
+  pthread_setname_np(pthread_self(), "grappe-writer");
   for (;;) {
     std::vector<Pending> batch = take();
     if (batch.empty()) return;
