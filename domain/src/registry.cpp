@@ -52,6 +52,7 @@ std::expected<Registry, std::string> Registry::load_string(std::string_view byte
   Registry r;
   r.sources_.push_back(parsed->label);
   r.ej_names_ = std::move(parsed->ej_names);
+  r.reserve(parsed->establishments.size());
   for (auto& e : parsed->establishments) {
     if (!r.insert(std::move(e)) && warnings)
       warnings->push_back(std::string(source) + ": FINESS en double ignoré");
@@ -70,6 +71,7 @@ std::expected<void, std::string> Registry::add_file(const std::filesystem::path&
 }
 
 void Registry::merge(Registry&& other, std::vector<std::string>* warnings) {
+  reserve(size() + other.size());
   for (auto& source : other.sources_) sources_.push_back(std::move(source));
   for (auto& [ej, name] : other.ej_names_) ej_names_.emplace(ej, std::move(name));
   for (auto& e : other.establishments_) {
@@ -87,11 +89,27 @@ bool Registry::add(Establishment establishment) {
   return added;
 }
 
+std::string_view Registry::word(const WordRef& ref) const {
+  return std::string_view(haystacks_[ref.establishment]).substr(ref.offset, ref.length);
+}
+
 void Registry::sort_index() {
-  const auto middle = words_.begin() + static_cast<std::ptrdiff_t>(sorted_words_);
-  std::sort(middle, words_.end());
-  std::inplace_merge(words_.begin(), middle, words_.end());
-  sorted_words_ = words_.size();
+  // Ranks the distinct words once, then sorts the entries by (rank, establishment) with integer
+  // comparisons: far cheaper than comparing strings when words repeat ("ehpad", "les").
+  std::unordered_map<std::string_view, std::uint32_t> rank;
+  rank.reserve(words_.size() / 2);
+  std::vector<std::string_view> distinct;
+  for (const WordRef& ref : words_)
+    if (rank.emplace(word(ref), 0).second) distinct.push_back(word(ref));
+  std::sort(distinct.begin(), distinct.end());
+  for (std::uint32_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
+  std::vector<std::pair<std::uint64_t, WordRef>> keyed;
+  keyed.reserve(words_.size());
+  for (const WordRef& ref : words_)
+    keyed.emplace_back((std::uint64_t{rank[word(ref)]} << 32) | ref.establishment, ref);
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < keyed.size(); ++i) words_[i] = keyed[i].second;
 }
 
 bool Registry::insert(Establishment establishment) {
@@ -102,13 +120,23 @@ bool Registry::insert(Establishment establishment) {
   if (!establishment.ej_name.empty()) ej_names_.emplace(establishment.ej, establishment.ej_name);
   establishments_.push_back(std::move(establishment));
   const Establishment& e = establishments_.back();
-  std::string hay = internal::normalise(e.finess + " " + e.name + " " + e.commune);
-  auto ws = internal::words(hay);
-  std::sort(ws.begin(), ws.end());
-  ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
-  for (auto& w : ws) words_.emplace_back(std::move(w), idx);
-  haystacks_.push_back(" " + hay + " ");
+  std::string hay = " " + internal::normalise(e.finess + " " + e.name + " " + e.commune) + " ";
+  for (std::size_t i = 1; i < hay.size(); ++i) {
+    if (hay[i] == ' ' || hay[i - 1] != ' ') continue;
+    const std::size_t end = hay.find(' ', i);
+    if (i > 0xFFFF || end - i > 0xFFFF) break;
+    words_.push_back({static_cast<std::uint32_t>(idx), static_cast<std::uint16_t>(i),
+                      static_cast<std::uint16_t>(end - i)});
+  }
+  haystacks_.push_back(std::move(hay));
   return true;
+}
+
+void Registry::reserve(std::size_t n) {
+  establishments_.reserve(n);
+  haystacks_.reserve(n);
+  by_finess_.reserve(n);
+  words_.reserve(n * 8);
 }
 
 void Registry::fill_ej_names() {

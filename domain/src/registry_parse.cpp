@@ -78,6 +78,7 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(
     std::string_view text, std::string_view source, std::vector<std::string>* warnings) {
   const auto lines = split_lines(text);
   ParsedRegistry out;
+  out.establishments.reserve(lines.size());
   std::vector<std::string> f;
   split_csv(lines.at(0), ';', f);
   out.label = "FINESS " + (f.size() > 3 ? f[3] : std::string(source));

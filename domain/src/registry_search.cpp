@@ -5,20 +5,6 @@
 #include "text.h"
 
 namespace grappe::domain {
-namespace {
-
-using WordIndex = std::vector<std::pair<std::string, std::size_t>>;
-
-// The entries of the sorted index whose word begins with `prefix`.
-std::pair<WordIndex::const_iterator, WordIndex::const_iterator> prefix_range(
-    const WordIndex& index, const std::string& prefix) {
-  const auto less = [](const auto& entry, const std::string& w) { return entry.first < w; };
-  const auto first = std::lower_bound(index.begin(), index.end(), prefix, less);
-  const auto last = std::lower_bound(first, index.end(), prefix + '\x7f', less);
-  return {first, last};
-}
-
-}  // namespace
 
 std::vector<const Establishment*> Registry::search(std::string_view q, std::string_view departement,
                                                    std::string_view category,
@@ -44,15 +30,22 @@ std::vector<const Establishment*> Registry::search(std::string_view q, std::stri
       if (matches(i, qwords)) out.push_back(&establishments_[i]);
     return out;
   }
+  // The entries of the sorted index whose word begins with `prefix`.
+  const auto prefix_range = [this](const std::string& prefix) {
+    const auto less = [this](const WordRef& ref, std::string_view w) { return word(ref) < w; };
+    const auto first = std::lower_bound(words_.begin(), words_.end(), prefix, less);
+    const auto last = std::lower_bound(first, words_.end(), prefix + '\x7f', less);
+    return std::pair{first, last};
+  };
   // Candidates: the establishments of the query word with the fewest index entries.
-  auto best = prefix_range(words_, qwords[0]);
+  auto best = prefix_range(qwords[0]);
   for (std::size_t k = 1; k < qwords.size(); ++k) {
-    auto r = prefix_range(words_, qwords[k]);
+    auto r = prefix_range(qwords[k]);
     if (r.second - r.first < best.second - best.first) best = r;
   }
   std::vector<std::size_t> candidates;
   candidates.reserve(static_cast<std::size_t>(best.second - best.first));
-  for (auto it = best.first; it != best.second; ++it) candidates.push_back(it->second);
+  for (auto it = best.first; it != best.second; ++it) candidates.push_back(it->establishment);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (std::size_t i : candidates) {

@@ -6,16 +6,22 @@
 namespace grappe::domain::internal {
 
 bool split_csv(std::string_view line, char sep, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
+  // Reuses the strings of `fields` so that a loop over lines does not allocate.
+  std::size_t n = 0;
+  auto next = [&]() -> std::string& {
+    if (n == fields.size()) fields.emplace_back();
+    fields[n].clear();
+    return fields[n++];
+  };
+  std::string* field = &next();
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
       if (c != '"') {
-        field += c;
+        *field += c;
       } else if (i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
+        *field += '"';
         ++i;
       } else {
         quoted = false;
@@ -23,13 +29,12 @@ bool split_csv(std::string_view line, char sep, std::vector<std::string>& fields
     } else if (c == '"') {
       quoted = true;
     } else if (c == sep) {
-      fields.push_back(std::move(field));
-      field.clear();
+      field = &next();
     } else {
-      field += c;
+      *field += c;
     }
   }
-  fields.push_back(std::move(field));
+  fields.resize(n);
   return !quoted;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <string>
@@ -76,16 +77,21 @@ class Registry {
   bool insert(Establishment establishment);  // without sorting the search index
   void sort_index();                         // sorts the entries added since the last call
   void fill_ej_names();
+  void reserve(std::size_t establishments);
 
   std::vector<Establishment> establishments_;
   std::unordered_map<std::string, std::size_t> by_finess_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_ej_;
   std::unordered_map<std::string, std::string> ej_names_;
-  // Search index: normalised word → establishment index, sorted by word.
-  std::vector<std::pair<std::string, std::size_t>> words_;
+  // Search index: every word of every haystack, sorted by word (then establishment).
+  struct WordRef {
+    std::uint32_t establishment;
+    std::uint16_t offset, length;  // within haystacks_[establishment]
+  };
+  std::string_view word(const WordRef& ref) const;
+  std::vector<WordRef> words_;
   std::vector<std::string> haystacks_;  // " word word … " per establishment
   std::vector<std::string> sources_;
-  std::size_t sorted_words_ = 0;  // words_[0, sorted_words_) is sorted
 };
 
 }  // namespace grappe::domain
