@@ -145,6 +145,7 @@ BENCHMARK(BM_Search)->Unit(benchmark::kMicrosecond);
 // Keeps each run's mean time for the summary line.
 class Reporter : public benchmark::ConsoleReporter {
  public:
+  Reporter() : ConsoleReporter(OO_Tabular) {}  // no colours: the last line is parsed
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
