@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include "grappe/domain/decide.h"
 #include "grappe/domain/streams.h"
 #include "json_util.h"
@@ -119,7 +121,35 @@ void CommandService::execute(const domain::User& user, CommandRequest request, D
   auto a = std::make_shared<Attempt>(Attempt{user, std::move(request), {}, std::move(done)});
   if (!command) return finish_rejected(a, command.error());
   a->command = std::move(*command);
-  attempt(std::move(a));
+  auto grappe = a->request.grappe;
+  a->done = [this, grappe, done = std::move(a->done)](nlohmann::json answer) {
+    done(std::move(answer));
+    next_in_lane(grappe);
+  };
+  bool first = false;
+  {
+    std::lock_guard lock(mu_);
+    auto& lane = lanes_[grappe];
+    lane.push_back(a);
+    first = lane.size() == 1;
+  }
+  if (first) boost::asio::post(pool_, [this, a] { attempt(a); });
+}
+
+void CommandService::next_in_lane(const std::string& grappe) {
+  std::shared_ptr<Attempt> next;
+  {
+    std::lock_guard lock(mu_);
+    auto it = lanes_.find(grappe);
+    if (it == lanes_.end()) return;
+    it->second.pop_front();
+    if (it->second.empty()) {
+      lanes_.erase(it);
+      return;
+    }
+    next = it->second.front();
+  }
+  boost::asio::post(pool_, [this, next] { attempt(next); });
 }
 
 void CommandService::attempt(std::shared_ptr<Attempt> a) {
@@ -135,7 +165,8 @@ void CommandService::attempt(std::shared_ptr<Attempt> a) {
                             "la grappe a changé depuis votre dernière lecture : rechargez-la",
                             {{"expectedVersion", *r.expected_version}, {"actualVersion", actual}}));
     }
-    return models_.when_applied(store_.last_position(), [this, a] { attempt(a); });
+    return models_.when_applied(store_.last_position(),
+                                [this, a] { boost::asio::post(pool_, [this, a] { attempt(a); }); });
   }
   domain::Context ctx{
       a->user,
@@ -178,7 +209,9 @@ void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome o
   if (error.code == es::StoreErrc::kVersionConflict) {
     if (!a->request.expected_version && a->tries < kMaxTries) {
       // Someone appended first: decide again against the state that includes their events.
-      return models_.when_applied(store_.last_position(), [this, a] { attempt(a); });
+      return models_.when_applied(store_.last_position(), [this, a] {
+        boost::asio::post(pool_, [this, a] { attempt(a); });
+      });
     }
     return finish_rejected(
         a, domain::reject(RejectionCode::kConflict,

@@ -2,12 +2,17 @@
 // Thread-safe. Answers are PROTOCOL.md's `ack` / `rejected` objects.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
@@ -45,7 +50,9 @@ class CommandService {
 
   // Answers exactly once through `done`, from any thread: an `ack` only after the events are
   // durable and applied to the read models; a `rejected` otherwise. A command id seen before
-  // (even across restarts) gets its first answer back and appends nothing.
+  // (even across restarts) gets its first answer back and appends nothing. Commands on one
+  // grappe are decided one after the other (each sees its predecessors' events); commands on
+  // different grappes run concurrently and share the store's group commit.
   void execute(const domain::User& user, CommandRequest request, Done done);
 
  private:
@@ -54,12 +61,17 @@ class CommandService {
   void on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome outcome);
   // Records `answer` as the command's first answer (durably), then replies.
   void finish_rejected(std::shared_ptr<Attempt> a, const domain::Rejection& rejection);
+  // Starts the next command waiting on `grappe`, if any.
+  void next_in_lane(const std::string& grappe);
 
   es::Store& store_;
   ReadModels& models_;
   const domain::Registry& registry_;
   const domain::CallConfig& config_;
   Metrics& metrics_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::deque<std::shared_ptr<Attempt>>> lanes_;
+  boost::asio::thread_pool pool_{1};  // decides; never the store's or projector's thread
 };
 
 }  // namespace grappe::server

@@ -28,7 +28,10 @@ void WsSession::run(beast::http::request<beast::http::string_body> request) {
   timeouts.idle_timeout = std::chrono::seconds(60);  // pings a silent peer; drops a dead one
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.read_message_max(core_.options.max_frame);
+  // Messages up to kHardFrameLimit are read whole, so that one over --max-frame can be refused
+  // with a clean close 1009 (refusing mid-message leaves unread bytes, and the peer gets a TCP
+  // reset instead of the close code). Beyond the hard limit Beast fails the read itself.
+  ws_.read_message_max(std::max(core_.options.max_frame, kHardFrameLimit));
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(beast::http::field::server, std::string("grappe/") + kServerVersion);
   }));
@@ -58,6 +61,12 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
                    core_.options.max_frame);
     }
     return finish();
+  }
+  if (buffer_.size() > core_.options.max_frame) {
+    spdlog::info("ws {}: message of {} bytes over the {} limit, closing 1009",
+                 static_cast<const void*>(this), buffer_.size(), core_.options.max_frame);
+    buffer_.consume(buffer_.size());
+    return close(static_cast<int>(websocket::close_code::too_big));
   }
   if (!ws_.got_text()) {
     buffer_.consume(buffer_.size());
@@ -257,15 +266,25 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return finish();
   queue_.pop_front();
+  if (close_code_ != 0) return start_close();
   if (!queue_.empty() && !closing_) write_front();
 }
 
 void WsSession::close(int code) {
   if (closing_) return;
   closing_ = true;
-  // Frames not yet handed to the socket are dropped; the one being written completes first.
+  close_code_ = code;
+  // Frames not yet handed to the socket are dropped; the one being written completes first,
+  // then the close frame follows it (on_write).
   if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
-  ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(code)),
+  if (!writing_) start_close();
+}
+
+void WsSession::start_close() {
+  auto code = static_cast<std::uint16_t>(close_code_);
+  close_code_ = 0;
+  queue_.clear();
+  ws_.async_close(websocket::close_reason(code),
                   [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 

@@ -19,6 +19,7 @@ namespace grappe::server {
 
 inline constexpr int kCloseUnauthorized = 4401;
 inline constexpr int kCloseTooSlow = 4408;
+inline constexpr std::size_t kHardFrameLimit = 1024 * 1024;
 
 class WsSession : public Subscriber, public std::enable_shared_from_this<WsSession> {
  public:
@@ -53,6 +54,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void close(int code);
+  void start_close();
   void finish();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
@@ -61,6 +63,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   std::deque<Frame> queue_;
   bool writing_ = false;
   bool closing_ = false;
+  int close_code_ = 0;  // a close waiting for the write in flight
   bool finished_ = false;
   std::optional<domain::User> user_;
   // Subscribed grappes → last version sent (events at or below it are not sent again).

@@ -1,0 +1,263 @@
+// The WebSocket messages of PROTOCOL.md.
+#include <gtest/gtest.h>
+
+#include "support.h"
+
+namespace grappe::test {
+namespace {
+
+class WsTest : public ::testing::Test {
+ protected:
+  Server server_;
+  unsigned short port() const { return server_.port(); }
+};
+
+TEST_F(WsTest, HelloWelcomesTheUser) {
+  Ws ws(port());
+  auto welcome = ws.hello(token("porteur"));
+  EXPECT_EQ(welcome["user"]["id"], "porteur");
+  EXPECT_EQ(welcome["user"]["role"], "gestionnaire");
+  EXPECT_EQ(welcome["user"]["og"], json::array({kOgPorteur}));
+  EXPECT_TRUE(welcome["server"]["version"].is_string());
+  EXPECT_TRUE(welcome["position"].is_number_unsigned());
+}
+
+TEST_F(WsTest, BadTokenIsRefusedWith4401) {
+  Ws ws(port());
+  ws.send({{"type", "hello"}, {"token", "nope"}});
+  auto error = ws.read();
+  EXPECT_EQ(error["type"], "error");
+  EXPECT_EQ(error["code"], "unauthorized");
+  EXPECT_EQ(ws.read_close_code(), 4401);
+}
+
+TEST_F(WsTest, MessageBeforeHelloIsRefusedWith4401AndNotServed) {
+  auto grappe = create_grappe(port());
+  Ws ws(port());
+  ws.send({{"type", "subscribe"}, {"grappe", grappe}});
+  auto error = ws.read();
+  EXPECT_EQ(error["code"], "unauthorized");
+  EXPECT_EQ(ws.read_close_code(), 4401);
+}
+
+TEST_F(WsTest, MalformedMessagesGetAnErrorAndTheConnectionStays) {
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  for (const char* bad :
+       {"not json", "[1,2]", "{\"no\":\"type\"}", "{\"type\":\"dance\"}",
+        "{\"type\":\"subscribe\",\"grappe\":42}", "{\"type\":\"command\",\"id\":\"x\"}"}) {
+    ws.send_text(bad);
+    auto answer = ws.read();
+    EXPECT_TRUE(answer["type"] == "error" || answer["type"] == "rejected") << bad;
+    EXPECT_EQ(answer["code"], "bad_request") << bad;
+  }
+  std::string deep(40, '[');
+  ws.send_text("{\"type\":\"ping\",\"x\":" + deep + std::string(40, ']') + "}");
+  EXPECT_EQ(ws.read()["code"], "bad_request");
+  ws.send({{"type", "ping"}});
+  EXPECT_EQ(ws.read()["type"], "pong");
+}
+
+TEST_F(WsTest, OversizedFrameClosesWith1009) {
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  ws.send_text("{\"type\":\"ping\",\"pad\":\"" + std::string(70 * 1024, 'x') + "\"}");
+  EXPECT_EQ(ws.read_close_code(), 1009);
+  EXPECT_EQ(get(port(), "/healthz").status, 200);
+}
+
+TEST_F(WsTest, SubscribeSendsSnapshotThenLiveEventsToEverySubscriber) {
+  auto grappe = create_grappe(port());
+  Ws porteur(port()), partner(port());
+  porteur.hello(token("porteur"));
+  partner.hello(token("partner"));
+  porteur.send({{"type", "subscribe"}, {"grappe", grappe}});
+  auto snapshot = porteur.read_until("snapshot");
+  EXPECT_EQ(snapshot["version"], 1);
+  EXPECT_EQ(snapshot["state"]["id"], grappe);
+  EXPECT_EQ(snapshot["state"]["status"], "open");
+  // The partner may not read the grappe before being invited.
+  partner.send({{"type", "subscribe"}, {"grappe", grappe}});
+  EXPECT_EQ(partner.read_until("error")["code"], "not_found");
+
+  auto id = new_id();
+  porteur.send({{"type", "command"},
+                {"id", id},
+                {"grappe", grappe},
+                {"name", "InviteEstablishment"},
+                {"payload", {{"finess", kEtPartner}}}});
+  json ack, event;
+  while (ack.is_null() || event.is_null()) {
+    auto m = porteur.read();
+    if (m["type"] == "ack") ack = m;
+    if (m["type"] == "event") event = m;
+  }
+  EXPECT_EQ(ack["id"], id);
+  EXPECT_EQ(ack["version"], 2);
+  EXPECT_EQ(event["version"], 2);
+  EXPECT_EQ(event["event"]["type"], "EstablishmentInvited");
+  EXPECT_EQ(event["event"]["commandId"], id);
+  EXPECT_EQ(event["event"]["actor"]["id"], "porteur");
+
+  // Now invited, the partner reads it, co-edits, and both see contiguous versions.
+  partner.send({{"type", "subscribe"}, {"grappe", grappe}});
+  EXPECT_EQ(partner.read_until("snapshot")["version"], 2);
+  partner.send({{"type", "command"},
+                {"id", new_id()},
+                {"grappe", grappe},
+                {"name", "AcceptInvitation"},
+                {"payload", {{"finess", kEtPartner}}}});
+  porteur.send({{"type", "command"},
+                {"id", new_id()},
+                {"grappe", grappe},
+                {"name", "PostComment"},
+                {"payload", {{"text", "Bienvenue !"}}}});
+  for (Ws* ws : {&porteur, &partner}) {
+    ws->skipped.clear();
+    std::vector<int> versions;
+    while (versions.size() < 2) {
+      auto m = ws->read();
+      if (m["type"] == "event") versions.push_back(m["version"]);
+    }
+    EXPECT_EQ(versions, (std::vector<int>{3, 4}));
+  }
+}
+
+TEST_F(WsTest, FromVersionResumesWithoutGapOrDuplicate) {
+  auto grappe = create_grappe(port());
+  {
+    Ws ws(port());
+    ws.hello(token("porteur"));
+    ws.send({{"type", "subscribe"}, {"grappe", grappe}});
+    ws.read_until("snapshot");
+  }  // dropped
+  for (int i = 0; i < 5; ++i) {
+    command(port(), token("porteur"), grappe, "PostComment", {{"text", "c" + std::to_string(i)}});
+  }
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  ws.send({{"type", "subscribe"}, {"grappe", grappe}, {"fromVersion", 1}});
+  command(port(), token("porteur"), grappe, "PostComment", {{"text", "live"}});
+  std::vector<int> versions;
+  while (versions.size() < 6) {
+    auto m = ws.read();
+    if (m["type"] == "event") versions.push_back(m["version"]);
+  }
+  EXPECT_EQ(versions, (std::vector<int>{2, 3, 4, 5, 6, 7}));
+}
+
+TEST_F(WsTest, UnsubscribeStopsEvents) {
+  auto grappe = create_grappe(port());
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  ws.send({{"type", "subscribe"}, {"grappe", grappe}});
+  ws.read_until("snapshot");
+  ws.send({{"type", "unsubscribe"}, {"grappe", grappe}});
+  EXPECT_EQ(ws.read_until("unsubscribed")["grappe"], grappe);
+  command(port(), token("porteur"), grappe, "PostComment", {{"text", "après"}});
+  ws.send({{"type", "ping"}});
+  ws.read_until("pong");
+  for (const auto& m : ws.skipped) EXPECT_NE(m["type"], "event");
+}
+
+TEST_F(WsTest, PresenceIsBroadcastAndVanishesOnClose) {
+  auto grappe = create_grappe(port());
+  command(port(), token("porteur"), grappe, "InviteEstablishment", {{"finess", kEtPartner}});
+  Ws porteur(port());
+  porteur.hello(token("porteur"));
+  porteur.send({{"type", "subscribe"}, {"grappe", grappe}});
+  auto first = porteur.read_until("presence");
+  EXPECT_EQ(first["users"].size(), 1u);
+  {
+    Ws partner(port());
+    partner.hello(token("partner"));
+    partner.send({{"type", "subscribe"}, {"grappe", grappe}});
+    auto both = porteur.read_until("presence");
+    EXPECT_EQ(both["users"].size(), 2u);
+    partner.send(
+        {{"type", "presence"}, {"grappe", grappe}, {"status", "editing"}, {"focus", kEtPartner}});
+    auto editing = porteur.read_until("presence");
+    bool seen = false;
+    for (const auto& u : editing["users"]) {
+      if (u["id"] == "partner") {
+        seen = true;
+        EXPECT_EQ(u["status"], "editing");
+        EXPECT_EQ(u["focus"], kEtPartner);
+      }
+    }
+    EXPECT_TRUE(seen);
+  }
+  auto after = porteur.read_until("presence");
+  ASSERT_EQ(after["users"].size(), 1u);
+  EXPECT_EQ(after["users"][0]["id"], "porteur");
+}
+
+TEST_F(WsTest, RepeatedCommandIdGetsTheFirstAnswer) {
+  auto grappe = create_grappe(port());
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  auto id = new_id();
+  json cmd = {{"type", "command"},
+              {"id", id},
+              {"grappe", grappe},
+              {"name", "PostComment"},
+              {"payload", {{"text", "une fois"}}}};
+  ws.send(cmd);
+  auto first = ws.read_until("ack");
+  cmd["payload"]["text"] = "autre chose";
+  ws.send(cmd);
+  auto second = ws.read_until("ack");
+  EXPECT_EQ(first, second);
+  auto state = get(port(), "/api/grappes/" + grappe, token("porteur"));
+  EXPECT_EQ(state.body["version"], 2);
+}
+
+TEST_F(WsTest, StaleExpectedVersionIsAConflict) {
+  auto grappe = create_grappe(port());
+  Ws ws(port());
+  ws.hello(token("porteur"));
+  ws.send({{"type", "command"},
+           {"id", new_id()},
+           {"grappe", grappe},
+           {"expectedVersion", 0},
+           {"name", "PostComment"},
+           {"payload", {{"text", "x"}}}});
+  auto rejected = ws.read_until("rejected");
+  EXPECT_EQ(rejected["code"], "conflict");
+}
+
+TEST_F(WsTest, ClientThatStopsReadingIsClosedWith4408) {
+  Server small({"--send-queue", "16"});
+  auto grappe = create_grappe(small.port());
+  Ws slow(small.port(), 4096);
+  slow.hello(token("porteur"));
+  slow.send({{"type", "subscribe"}, {"grappe", grappe}});
+  // `slow` reads nothing more while others fill its queue with large events.
+  Ws writer(small.port());
+  writer.hello(token("porteur"));
+  std::string text(3900, 'x');
+  auto closed_slow = [&] {
+    return get(small.port(), "/metrics").text.find("grappe_send_queue_closes_total 1") !=
+           std::string::npos;
+  };
+  // The writer reads its answers as it goes (20 in flight), so that only `slow` lags behind.
+  for (int i = 0; i < 1500 && !closed_slow(); i += 20) {
+    for (int j = 0; j < 20; ++j) {
+      writer.send({{"type", "command"},
+                   {"id", new_id()},
+                   {"grappe", grappe},
+                   {"name", "PostComment"},
+                   {"payload", {{"text", text}}}});
+    }
+    for (int j = 0; j < 20; ++j) {
+      auto answer = writer.read(std::chrono::seconds(30));
+      ASSERT_EQ(answer["type"], "ack") << answer;
+    }
+  }
+  EXPECT_TRUE(closed_slow());
+  EXPECT_EQ(get(small.port(), "/healthz").status, 200);  // still responsive
+  EXPECT_EQ(slow.read_close_code(std::chrono::seconds(25)), 4408);
+}
+
+}  // namespace
+}  // namespace grappe::test
