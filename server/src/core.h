@@ -63,6 +63,8 @@ struct Core {
   std::optional<domain::User> authenticate(std::string_view token) const;
 };
 
+// Lowercase hex of `size` bytes.
+std::string to_hex(const unsigned char* bytes, std::size_t size);
 // Lowercase hex SHA-256 of `text`.
 std::string sha256_hex(std::string_view text);
 

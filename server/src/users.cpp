@@ -6,6 +6,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "core.h"
 #include "grappe/domain/streams.h"
 
 namespace grappe::server {
@@ -35,13 +36,7 @@ void append_user_event(es::Store& store, ReadModels& models, const domain::Event
 std::string new_token() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), bytes.size()) != 1) throw std::runtime_error("RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return to_hex(bytes.data(), bytes.size());
 }
 
 void save_user(es::Store& store, ReadModels& models, const domain::User& user,

@@ -123,10 +123,10 @@ struct StoreOptions {
 
 struct VerifyResult {
   bool ok = true;
-  std::uint64_t events = 0;                       // records checked
-  std::string head;                               // hex hash of the last good record
+  std::uint64_t events = 0;  // records checked
+  std::string head;          // hex hash of the last good record
   std::optional<std::uint64_t> first_bad_position;
-  std::string problem;                            // what was wrong at first_bad_position
+  std::string problem;  // what was wrong at first_bad_position
 };
 
 class Store {
@@ -135,7 +135,7 @@ class Store {
   // process has it open; with kCorrupt when its records do not form a log; kIo otherwise.
   // Recovers after a crash: every acknowledged append is there and the chain is intact.
   static std::expected<std::unique_ptr<Store>, StoreError> open(const std::filesystem::path& dir,
-                                                                 StoreOptions options = {});
+                                                                StoreOptions options = {});
 
   virtual ~Store() = default;  // close(): finishes queued appends, ends subscriptions, closes DB
 
