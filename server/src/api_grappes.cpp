@@ -21,10 +21,6 @@ std::optional<std::uint64_t> parse_u64(const std::string& text) {
   return value;
 }
 
-domain::EventMeta meta_of(const es::Record& r) {
-  return domain::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name};
-}
-
 // The grappe's state folded from its stream up to version `at_version` (inclusive) or up to
 // the last event at or before `at_time`.
 std::expected<domain::GrappeState, std::string> fold_until(
@@ -40,7 +36,7 @@ std::expected<domain::GrappeState, std::string> fold_until(
       if (at_version && record.version > *at_version) return state;
       if (at_time && record.timestamp > *at_time) return state;
       auto event = domain::decode(record.type, nlohmann::json::parse(record.data, nullptr, false));
-      if (event) state = domain::evolve(std::move(state), *event, meta_of(record));
+      if (event) state = domain::evolve(std::move(state), *event, event_meta(record));
       from = record.version;
     }
     if (page->size() < kPage) return state;

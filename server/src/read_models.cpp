@@ -7,13 +7,11 @@
 
 namespace grappe::server {
 
-namespace {
-
-domain::EventMeta meta_of(const es::Record& r) {
+domain::EventMeta event_meta(const es::Record& r) {
   return domain::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name};
 }
 
-}  // namespace
+namespace {}  // namespace
 
 ReadModels::Applied ReadModels::apply(const es::Record& record) {
   Applied applied;
@@ -31,13 +29,13 @@ ReadModels::Applied ReadModels::apply(const es::Record& record) {
       std::string id(domain::stream_id(record.stream));
       if (kind == domain::StreamKind::kGrappe) {
         auto& state = grappes_[id];
-        state = domain::evolve(std::move(state), *event, meta_of(record));
+        state = domain::evolve(std::move(state), *event, event_meta(record));
         applied.grappe = std::move(id);
       } else if (kind == domain::StreamKind::kEsms) {
         auto& state = esms_[id];
-        state = domain::evolve_esms(std::move(state), *event, meta_of(record));
+        state = domain::evolve_esms(std::move(state), *event, event_meta(record));
       } else if (kind == domain::StreamKind::kUsers) {
-        users_ = domain::evolve_users(std::move(users_), *event, meta_of(record));
+        users_ = domain::evolve_users(std::move(users_), *event, event_meta(record));
       }
     }
     run_waiters_locked(ready);

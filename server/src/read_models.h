@@ -26,6 +26,9 @@ struct GrappeFilter {
   std::string call, region, status;
 };
 
+// What the domain's folds need of a stored record besides its data.
+domain::EventMeta event_meta(const es::Record& record);
+
 class ReadModels {
  public:
   // What applying one record changed, for the caller to publish.
