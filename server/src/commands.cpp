@@ -82,13 +82,10 @@ nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& r
 
 int answer_status(const nlohmann::json& answer) {
   if (answer.value("type", "") == "ack") return 200;
-  static const std::pair<const char*, int> kStatuses[] = {
-      {"bad_request", 400},  {"unauthorized", 401},   {"forbidden", 403},     {"not_found", 404},
-      {"conflict", 409},     {"rule_violation", 422}, {"invalid_state", 422}, {"too_large", 413},
-      {"rate_limited", 429}, {"internal", 500}};
   auto code = answer.value("code", "internal");
-  for (auto [name, status] : kStatuses) {
-    if (code == name) return status;
+  for (int c = 0; c <= static_cast<int>(RejectionCode::kInternal); ++c) {
+    auto candidate = static_cast<RejectionCode>(c);
+    if (domain::to_string(candidate) == code) return domain::http_status(candidate);
   }
   return 500;
 }
