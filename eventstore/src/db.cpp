@@ -45,7 +45,8 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   if (create_if_missing) std::filesystem::create_directories(dir, ec);
   rocksdb::ColumnFamilyOptions cfo;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {"default", "log", "streams", "heads", "commands", "meta"}) {
+  for (const char* name :
+       {"default", "log", "streams", "heads", "commands", "meta", "projections"}) {
     cfs.emplace_back(name, cfo);
   }
   rocksdb::DB* raw = nullptr;

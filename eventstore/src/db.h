@@ -17,8 +17,9 @@ namespace grappe::es::detail {
 
 class Db {
  public:
-  // Opens or creates the database in `dir`: kLocked when another process holds it, kCorrupt when
-  // the folder holds something else, kIo otherwise.
+  // Opens or creates the database in `dir` (creating the column families a store made by an
+  // earlier version lacks, such as `projections`): kLocked when another process holds it, kCorrupt
+  // when the folder holds something else, kIo otherwise.
   static std::expected<std::unique_ptr<Db>, StoreError> open(const std::filesystem::path& dir,
                                                              bool create_if_missing);
   ~Db();  // closes the database (after every user of it has stopped)
@@ -29,6 +30,7 @@ class Db {
   rocksdb::ColumnFamilyHandle* heads() const { return cf_[3]; }
   rocksdb::ColumnFamilyHandle* commands() const { return cf_[4]; }
   rocksdb::ColumnFamilyHandle* meta() const { return cf_[5]; }
+  rocksdb::ColumnFamilyHandle* projections() const { return cf_[6]; }
   const std::filesystem::path& dir() const { return dir_; }
 
   std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from, std::size_t max);
@@ -52,5 +54,15 @@ class Db {
 };
 
 StoreError io_error(const rocksdb::Status& s, std::string_view what);
+
+// A RocksDB snapshot, released by the destructor.
+struct Snapshot {
+  explicit Snapshot(rocksdb::DB& d) : db(d), snap(d.GetSnapshot()) {}
+  ~Snapshot() { db.ReleaseSnapshot(snap); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  rocksdb::DB& db;
+  const rocksdb::Snapshot* snap;
+};
 
 }  // namespace grappe::es::detail

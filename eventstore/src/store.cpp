@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "db.h"
 #include "hub.h"
+#include "projections.h"
 #include "util.h"
 #include "verify.h"
 #include "writer.h"
@@ -94,6 +95,28 @@ class RocksStore final : public Store {
     if (s.ok()) s = cp->CreateCheckpoint(std::filesystem::absolute(dir).string());
     if (!s.ok()) return std::unexpected(detail::io_error(s, "checkpoint to " + dir.string()));
     return {};
+  }
+
+  std::expected<void, StoreError> write_projection(const ProjectionWrite& write) override {
+    return detail::write_projection(*db_, write);
+  }
+
+  std::expected<std::optional<ProjectionCheckpoint>, StoreError> load_projection(
+      std::string_view projection, const ProjectionVisitor& fn) override {
+    return detail::load_projection(*db_, projection, fn);
+  }
+
+  std::expected<std::optional<ProjectionCheckpoint>, StoreError> projection_checkpoint(
+      std::string_view projection) override {
+    return detail::projection_checkpoint(*db_, projection);
+  }
+
+  std::expected<void, StoreError> drop_projection(std::string_view projection) override {
+    return detail::drop_projection(*db_, projection);
+  }
+
+  std::expected<void, StoreError> import(std::span<const Record> records) override {
+    return writer_.import(records);
   }
 
  private:

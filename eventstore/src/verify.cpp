@@ -10,13 +10,6 @@ namespace {
 
 constexpr std::uint64_t kProgressEvery = 100000;
 
-struct Snapshot {
-  rocksdb::DB& db;
-  const rocksdb::Snapshot* snap;
-  explicit Snapshot(rocksdb::DB& d) : db(d), snap(d.GetSnapshot()) {}
-  ~Snapshot() { db.ReleaseSnapshot(snap); }
-};
-
 VerifyResult bad(VerifyResult r, std::uint64_t position, std::string problem) {
   r.ok = false;
   r.first_bad_position = position;

@@ -108,6 +108,7 @@ std::vector<Pending> Writer::take() {
 }
 
 void Writer::commit(std::vector<Pending>& batch) {
+  std::lock_guard commit_lock(commit_mu_);
   Staging st(batch_bytes(batch));
   {
     std::lock_guard lock(state_mu_);
@@ -119,13 +120,7 @@ void Writer::commit(std::vector<Pending>& batch) {
   for (auto& p : batch) outcomes.push_back(stage(p, st));
   bool written = false;
   if (st.dirty) {
-    for (const auto& [stream, version] : st.heads) {
-      st.batch.Put(db_.heads(), stream, be64(version));
-    }
-    st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    rocksdb::Status s = db_.raw().Write(wo, &st.batch);
+    rocksdb::Status s = write(st);
     if (!s.ok()) {
       for (auto& o : outcomes) o = std::unexpected(io_error(s, "append not written"));
     } else {
@@ -215,6 +210,16 @@ std::expected<std::uint64_t, StoreError> Writer::head_of(const std::string& stre
   auto v = db_.head(stream);
   if (v) heads_.emplace(stream, *v);
   return v;
+}
+
+rocksdb::Status Writer::write(Staging& st) {
+  for (const auto& [stream, version] : st.heads) {
+    st.batch.Put(db_.heads(), stream, be64(version));
+  }
+  st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return db_.raw().Write(wo, &st.batch);
 }
 
 void Writer::apply(Staging& st) {

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -42,6 +43,10 @@ class Writer {
   // Finishes every queued request, then joins the thread. Idempotent.
   void stop();
 
+  // Store::import: validates `records` against the log's tail and writes them in one synced
+  // batch, serialised with the group commit; publishes them once written.
+  std::expected<void, StoreError> import(std::span<const Record> records);
+
   std::uint64_t last_position() const;
   std::string head_hash() const;  // raw bytes
 
@@ -65,6 +70,11 @@ class Writer {
   void stage_events(AppendPart& part, std::uint64_t version, const AppendRequest& req,
                     std::chrono::sys_time<std::chrono::milliseconds> ts, Staging& st,
                     AppendResult& result);
+  // Stages the import of `r` into `st`; empty when sound, else what is wrong with it.
+  std::string stage_imported(const Record& r, Staging& st);
+  std::string stage_command(const Record& r, Staging& st);
+  // Adds the heads and the log's head to the batch and writes it, synced.
+  rocksdb::Status write(Staging& st);
   void apply(Staging& st);
 
   Db& db_;
@@ -76,7 +86,8 @@ class Writer {
   std::deque<Pending> queue_;
   bool stopping_ = false;
 
-  std::unordered_map<std::string, std::uint64_t> heads_;  // writer thread only: durable heads
+  std::mutex commit_mu_;  // held by commit() and import(): one writes at a time
+  std::unordered_map<std::string, std::uint64_t> heads_;  // durable heads, under commit_mu_
 
   mutable std::mutex state_mu_;
   std::uint64_t position_;

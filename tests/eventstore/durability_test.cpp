@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <sstream>
@@ -23,14 +24,16 @@ class DurabilityTest : public ::testing::Test {
 // the `log` column family.
 void edit_log(const std::filesystem::path& dir,
               const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& edit) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* n : {"default", "log", "streams", "heads", "commands", "meta"}) {
-    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  }
+  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), cfs, &handles, &db).ok());
-  edit(*db, handles[1]);
+  auto log = std::find(names.begin(), names.end(), "log");
+  ASSERT_NE(log, names.end());
+  edit(*db, handles[log - names.begin()]);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   delete db;
 }

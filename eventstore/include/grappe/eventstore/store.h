@@ -15,8 +15,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "grappe/eventstore/record.h"
@@ -121,6 +123,25 @@ struct StoreOptions {
   std::size_t max_batch_events = 20000;     // group-commit cap per synced write batch
 };
 
+// Read models kept beside the log (column family `projections`). They are derived data: written
+// without fsync (the log stays the truth and a read model lost in a crash is rebuilt from it). A
+// projection's keys and its checkpoint always change together, in one atomic write batch.
+struct ProjectionWrite {
+  std::string projection;  // name: 1–64 characters of [a-z0-9_.-]; else kInvalidArgument
+  bool replace = false;    // drop every key of the projection first, in the same batch
+  std::vector<std::pair<std::string, std::string>> puts;  // key → value (any bytes)
+  std::vector<std::string> deletes;
+  std::uint64_t checkpoint = 0;  // last log position the data reflects
+  std::string info;              // opaque (e.g. a code version), stored with the checkpoint
+};
+
+struct ProjectionCheckpoint {
+  std::uint64_t position = 0;
+  std::string info;
+};
+
+using ProjectionVisitor = std::function<void(std::string_view key, std::string_view value)>;
+
 struct VerifyResult {
   bool ok = true;
   std::uint64_t events = 0;  // records checked
@@ -190,6 +211,38 @@ class Store {
   // not exist yet) while appends go on: hard links for immutable files, a copy of the rest. The
   // copy holds every append acknowledged before the call. Fails with kIo. Online backups use it.
   virtual std::expected<void, StoreError> checkpoint(const std::filesystem::path& dir);
+
+  // --- Read models (see ProjectionWrite). A bad projection name fails with kInvalidArgument,
+  // RocksDB failures with kIo. Calls on different projections are independent; writes to one
+  // projection should come from one thread at a time (the last batch written wins).
+
+  // One atomic batch: when `replace`, every key of the projection is deleted first; then the
+  // puts, the deletes and the checkpoint with its info. Not synced (see above).
+  virtual std::expected<void, StoreError> write_projection(const ProjectionWrite& write) = 0;
+  // Calls `fn` for every key of the projection in key order, from one consistent snapshot, and
+  // returns the checkpoint of that same snapshot (nullopt: the projection was never written, or
+  // was dropped). The views passed to `fn` are valid only during the call.
+  virtual std::expected<std::optional<ProjectionCheckpoint>, StoreError> load_projection(
+      std::string_view projection, const ProjectionVisitor& fn) = 0;
+  virtual std::expected<std::optional<ProjectionCheckpoint>, StoreError> projection_checkpoint(
+      std::string_view projection) = 0;
+  // Removes the projection's keys and its checkpoint, in one batch.
+  virtual std::expected<void, StoreError> drop_projection(std::string_view projection) = 0;
+
+  // --- Import (for `admin import`).
+  // Appends records exactly as they were exported from another store (position, stream,
+  // version, id, type, data, actor, command id, timestamp and hash are kept) at the end of the
+  // log, in one synced batch. Each record must continue the log: position = last position + 1,
+  // version = its stream's version + 1, a non-empty id and type, data a JSON text, and `hash`
+  // (hex) equal to the chain hash recomputed from the previous record. Otherwise kCorrupt with a
+  // message naming the position and what was wrong, and nothing of this call is written.
+  // Registers each record's command id (when not empty) so that a repeated command after the
+  // import is recognised as a duplicate (its result has an empty outcome); consecutive records
+  // of one command form one result, also across calls. Subscribers receive the imported records
+  // as they receive appended ones. Meant for a store nobody appends to: it is serialised with
+  // the group commit, so a concurrent append() is not corrupted, but the records of such an
+  // append would break the continuity the caller expects.
+  virtual std::expected<void, StoreError> import(std::span<const Record> records) = 0;
 };
 
 }  // namespace grappe::es
