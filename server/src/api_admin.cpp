@@ -1,4 +1,5 @@
-// Admin API: users (GET/PUT/DELETE /api/admin/users[/{id}]) and projections.
+// Admin API: users (GET/PUT/DELETE /api/admin/users[/{id}]). Projections, backup:
+// api_admin_ops.cpp.
 #include <openssl/rand.h>
 
 #include "api_routes.h"
@@ -72,24 +73,6 @@ void admin_users(Core& core, Request&& req, const domain::User& user, std::strin
     return reply(json_response(req, 200, domain::to_json(*found)));
   }
   reply(error_response(req, 405, "bad_request", "method not allowed"));
-}
-
-void admin_projections(Core& core, const Request& req, const domain::User& user,
-                       std::string_view rest, const Reply& reply) {
-  if (!is_admin(user)) return reply(error_response(req, 403, "forbidden", "admins only"));
-  if (!rest.empty() || req.method() != http::verb::get) {
-    return reply(error_response(req, 404, "not_found", "no such endpoint"));
-  }
-  auto position = core.models.position();
-  auto head = core.store.last_position();
-  auto list = nlohmann::json::array();
-  for (const char* name : {"grappes", "establishments", "users"}) {
-    list.push_back({{"name", name},
-                    {"position", position},
-                    {"lag", head > position ? head - position : 0},
-                    {"status", "live"}});
-  }
-  reply(json_response(req, 200, {{"projections", std::move(list)}}));
 }
 
 }  // namespace grappe::server

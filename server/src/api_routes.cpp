@@ -67,9 +67,16 @@ void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
     Response res{http::status::ok, req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.keep_alive(req.keep_alive());
-    res.body() = core.metrics.render(static_cast<double>(core.store.last_position()),
-                                     static_cast<double>(core.hub.subscriptions()),
-                                     static_cast<double>(core.models.position()));
+    auto head = core.store.last_position();
+    std::vector<Metrics::ProjectionSample> samples;
+    for (const auto& s : core.models.status()) {
+      samples.push_back({s.name, static_cast<double>(s.position),
+                         static_cast<double>(head > s.position ? head - s.position : 0), s.progress,
+                         s.rebuilding});
+    }
+    res.body() = core.metrics.render(static_cast<double>(head),
+                                     static_cast<double>(core.hub.subscriptions()), samples,
+                                     static_cast<double>(core.models.applied()));
     return reply(std::move(res));
   }
   if (path == "/api/demo/users" && method == http::verb::get) {
@@ -115,6 +122,7 @@ void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
   if (path.starts_with("/api/admin/projections")) {
     return admin_projections(core, req, *user, path.substr(22), reply);
   }
+  if (path == "/api/admin/backup") return admin_backup(core, req, *user, reply);
   reply(error_response(req, 404, "not_found", "no such endpoint"));
 }
 

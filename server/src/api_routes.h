@@ -25,5 +25,6 @@ void admin_users(Core& core, Request&& req, const domain::User& user, std::strin
                  const Reply& reply);
 void admin_projections(Core& core, const Request& req, const domain::User& user,
                        std::string_view rest, const Reply& reply);
+void admin_backup(Core& core, const Request& req, const domain::User& user, const Reply& reply);
 
 }  // namespace grappe::server

@@ -19,6 +19,7 @@
 #include "hub.h"
 #include "metrics.h"
 #include "options.h"
+#include "projector.h"
 #include "read_models.h"
 
 namespace grappe::server {
@@ -54,6 +55,7 @@ struct Core {
   const domain::CallConfig& config;
   ReadModels& models;
   Hub& hub;
+  Projector& projector;
   CommandService& commands;
   Metrics& metrics;
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens

@@ -106,9 +106,10 @@ int serve(const Options& options, Inputs& inputs) {
   Hub hub;
   Metrics metrics;
   CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
-  Core core{options, *store, inputs.registry, inputs.config, models, hub, commands, metrics,
-            {},      {}};
   Projector projector(*store, models, hub);
+  Core core{options, *store,    inputs.registry, inputs.config, models,
+            hub,     projector, commands,        metrics,       {},
+            {}};
   projector.start();
   apply_users(core, inputs.users);
   auto demo_list = demo_users(inputs.registry);

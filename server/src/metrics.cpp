@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <map>
 #include <sstream>
 
 namespace grappe::server {
@@ -46,9 +47,25 @@ Metrics::Metrics()
                          .Add({})),
       projection_position_(BuildGauge()
                                .Name("grappe_projection_position")
-                               .Help("Last log position applied to the read models")
-                               .Register(*registry_)
-                               .Add({})) {}
+                               .Help("Last log position applied to a read model")
+                               .Register(*registry_)),
+      projection_lag_(BuildGauge()
+                          .Name("grappe_projection_lag")
+                          .Help("Events of the log not yet applied to a read model")
+                          .Register(*registry_)),
+      projection_rebuilding_(BuildGauge()
+                                 .Name("grappe_projection_rebuilding")
+                                 .Help("1 while a read model is being rebuilt online")
+                                 .Register(*registry_)),
+      projection_progress_(BuildGauge()
+                               .Name("grappe_projection_rebuild_progress")
+                               .Help("Share of the log folded by a running rebuild (0..1)")
+                               .Register(*registry_)),
+      projection_applied_(BuildGauge()
+                              .Name("grappe_projection_events_applied")
+                              .Help("Events folded into the read models since the start")
+                              .Register(*registry_)
+                              .Add({})) {}
 
 void Metrics::command(const std::string& outcome) {
   std::lock_guard lock(mu_);  // Family::Add is thread-safe, the lookup cost is what we save
@@ -68,10 +85,18 @@ void Metrics::send_queue_closed() {
   send_queue_closes_.Increment();
 }
 
-std::string Metrics::render(double position, double subscriptions, double projection_position) {
+std::string Metrics::render(double position, double subscriptions,
+                            const std::vector<ProjectionSample>& projections, double applied) {
   log_position_.Set(position);
   subscriptions_.Set(subscriptions);
-  projection_position_.Set(projection_position);
+  projection_applied_.Set(applied);
+  for (const auto& p : projections) {
+    const std::map<std::string, std::string> labels{{"projection", p.name}};
+    projection_position_.Add(labels).Set(p.position);
+    projection_lag_.Add(labels).Set(p.lag);
+    projection_rebuilding_.Add(labels).Set(p.rebuilding ? 1 : 0);
+    projection_progress_.Add(labels).Set(p.progress);
+  }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, registry_->Collect());
   return out.str();

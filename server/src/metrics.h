@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace grappe::server {
 
@@ -21,8 +22,14 @@ class Metrics {
   void connection_opened();
   void connection_closed();
   void send_queue_closed();
-  // Text exposition format; `position` and `subscriptions` are sampled now.
-  std::string render(double position, double subscriptions, double projection_position);
+  struct ProjectionSample {
+    std::string name;
+    double position = 0, lag = 0, progress = 0;
+    bool rebuilding = false;
+  };
+  // Text exposition format; the arguments are sampled now.
+  std::string render(double position, double subscriptions,
+                     const std::vector<ProjectionSample>& projections, double applied);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -32,7 +39,11 @@ class Metrics {
   prometheus::Counter& send_queue_closes_;
   prometheus::Gauge& log_position_;
   prometheus::Gauge& subscriptions_;
-  prometheus::Gauge& projection_position_;
+  prometheus::Family<prometheus::Gauge>& projection_position_;
+  prometheus::Family<prometheus::Gauge>& projection_lag_;
+  prometheus::Family<prometheus::Gauge>& projection_rebuilding_;
+  prometheus::Family<prometheus::Gauge>& projection_progress_;
+  prometheus::Gauge& projection_applied_;
   std::mutex mu_;
 };
 

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <stdexcept>
+
 #include "grappe/domain/streams.h"
 
 namespace grappe::server {
@@ -32,17 +35,78 @@ Projector::~Projector() {
 }
 
 void Projector::start() {
+  if (auto loaded = models_.load(store_); !loaded) throw std::runtime_error(loaded.error());
+  auto last_log = std::chrono::steady_clock::now();
+  auto folded = models_.catch_up(store_, [&](std::uint64_t done, std::uint64_t target) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_log < std::chrono::seconds(1)) return;
+    last_log = now;
+    spdlog::info("projections: folding the log, {} / {} ({}%)", done, target,
+                 target ? done * 100 / target : 100);
+  });
+  if (!folded) throw std::runtime_error(folded.error());
   auto target = store_.last_position();
-  spdlog::info("projections: folding {} events of the log", target - models_.position());
   subscribe();
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return models_.position() >= target || stopping_; });
-  spdlog::info("projections: live at position {}", models_.position());
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return models_.position() >= target || stopping_; });
+  }
+  flusher_ = std::jthread([this](std::stop_token stop) { flush_loop(stop); });
+  spdlog::info("projections: live at position {} ({} events folded at start)", models_.position(),
+               *folded);
+}
+
+void Projector::flush_loop(std::stop_token stop) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, std::chrono::milliseconds(100), [] { return false; });
+    }
+    if (auto saved = models_.flush(store_); !saved) {
+      spdlog::error("projections: {} (the log keeps every event; retrying)", saved.error());
+    }
+  }
+}
+
+bool Projector::rebuild(const std::string& name, std::string& why) {
+  if (!ReadModels::known(name)) {
+    why = "unknown projection";
+    return false;
+  }
+  for (const auto& s : models_.status()) {
+    if (s.name == name && s.rebuilding) {
+      why = "projection " + name + " is already being rebuilt";
+      return false;
+    }
+  }
+  std::lock_guard lock(rebuild_mu_);
+  if (stopping_) {
+    why = "the server is stopping";
+    return false;
+  }
+  rebuilds_.emplace_back([this, name] {
+    if (auto done = models_.rebuild(store_, name); !done) {
+      spdlog::error("projection {}: online rebuild failed: {}", name, done.error());
+    }
+  });
+  return true;
 }
 
 void Projector::stop() {
+  if (stopped_.exchange(true)) return;
   stopping_ = true;
   cv_.notify_all();
+  {
+    std::lock_guard lock(rebuild_mu_);
+    for (auto& t : rebuilds_) t.join();
+    rebuilds_.clear();
+  }
+  if (flusher_.joinable()) {
+    flusher_.request_stop();
+    flusher_.join();
+  }
   std::unique_ptr<es::Subscription> sub;
   {
     std::lock_guard lock(mu_);
@@ -55,8 +119,11 @@ void Projector::stop() {
     retry = std::move(retry_);
   }
   if (retry.joinable()) retry.join();
-  std::lock_guard lock(mu_);
-  if (subscription_) subscription_->cancel();
+  {
+    std::lock_guard lock(mu_);
+    if (subscription_) subscription_->cancel();
+  }
+  if (auto saved = models_.flush(store_); !saved) spdlog::error("projections: {}", saved.error());
 }
 
 void Projector::subscribe() {

@@ -1,5 +1,7 @@
-// Keeps the read models current: folds the log from position 0 at start, then follows it live,
-// and publishes each grappe event to the hub as a ready-to-send `event` frame.
+// Keeps the read models current: reads them back from their checkpoints and folds the rest of the
+// log at start, then follows it live, publishing each grappe event to the hub as a ready-to-send
+// `event` frame. Saves the read models with their checkpoints every 100 ms when they changed, and
+// runs online rebuilds.
 #pragma once
 
 #include <atomic>
@@ -7,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "grappe/eventstore/store.h"
 #include "hub.h"
@@ -24,12 +27,18 @@ class Projector {
   Projector(es::Store& store, ReadModels& models, Hub& hub);
   ~Projector();
 
-  // Subscribes from the read models' position and returns once they are caught up with the
-  // log as it was when start() was called (progress logged for long logs).
+  // Loads the read models, folds what the log has beyond their checkpoints (progress logged),
+  // then subscribes from there. Throws std::runtime_error when the read models cannot be read or
+  // saved.
   void start();
-  // Stops following the log (waits for the subscription's thread).
+  // Stops following the log (waits for the subscription's thread and any rebuild), then saves
+  // the read models.
   void stop();
   bool live() const { return live_; }
+
+  // Starts an online rebuild of the named projection on a worker thread. False (with `why`)
+  // when the name is unknown or that projection is already being rebuilt.
+  bool rebuild(const std::string& name, std::string& why);
 
  private:
   void subscribe();
@@ -39,9 +48,15 @@ class Projector {
   ReadModels& models_;
   Hub& hub_;
   std::unique_ptr<es::Subscription> subscription_;
+  void flush_loop(std::stop_token stop);
+
   std::thread retry_;  // re-subscribes after a drop
+  std::jthread flusher_;
+  std::mutex rebuild_mu_;
+  std::vector<std::thread> rebuilds_;
   std::atomic<bool> live_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
   std::mutex mu_;
   std::condition_variable cv_;
 };
