@@ -1,6 +1,7 @@
 #include "registry_parse.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "grappe/domain/finess.h"
 #include "text.h"
@@ -80,6 +81,7 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(
   ParsedRegistry out;
   out.establishments.reserve(lines.size());
   std::vector<std::string> f;
+  std::vector<GeoRow> geo;
   split_csv(lines.at(0), ';', f);
   out.label = "FINESS " + (f.size() > 3 ? f[3] : std::string(source));
   for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -96,7 +98,11 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(
       out.ej_names[f[1]] = trim(f[3].empty() ? f[2] : f[3]);
       continue;
     }
-    if (f[0] != "structureet") continue;  // geolocalisation, equipementsocial…: not needed
+    if (f[0] == "geolocalisation") {
+      if (f.size() >= 5) geo.push_back({f[1], f[2], f[3], f[4], i + 1});
+      continue;
+    }
+    if (f[0] != "structureet") continue;  // equipementsocial…: not needed
     Establishment e;
     std::string reason = et_row(f, e), warning;
     if (reason.empty()) reason = check_establishment(e, warning);
@@ -110,6 +116,7 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(
   if (out.establishments.empty() && out.ej_names.empty())
     return std::unexpected(std::string(source) +
                            " : aucune ligne structureet ou structureej utilisable");
+  if (!geo.empty()) locate(out.establishments, geo, source, warnings);
   return out;
 }
 
@@ -117,6 +124,7 @@ namespace {
 
 struct Columns {
   int finess = -1, ej = -1, name = -1, category = -1, departement = -1, commune = -1, ej_name = -1;
+  int latitude = -1, longitude = -1;
 };
 
 std::expected<Columns, std::string> header(const std::vector<std::string>& f) {
@@ -138,11 +146,17 @@ std::expected<Columns, std::string> header(const std::vector<std::string>& f) {
       c.commune = idx;
     else if (name == "ej_name")
       c.ej_name = idx;
+    else if (name == "latitude")
+      c.latitude = idx;
+    else if (name == "longitude")
+      c.longitude = idx;
   }
   for (int col : {c.finess, c.ej, c.name, c.category, c.departement, c.commune})
     if (col < 0)
       return std::unexpected(
           "en-tête attendu : finess,ej,name,category,departement,commune[,ej_name]");
+  if ((c.latitude < 0) != (c.longitude < 0))
+    return std::unexpected("colonnes latitude et longitude : les deux ou aucune");
   return c;
 }
 
@@ -156,8 +170,9 @@ std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view tex
   split_csv(lines.at(0), ',', f);
   auto cols = header(f);
   if (!cols) return std::unexpected(std::string(source) + " : " + cols.error());
-  const int needed = std::max({cols->finess, cols->ej, cols->name, cols->category,
-                               cols->departement, cols->commune, cols->ej_name});
+  const int needed =
+      std::max({cols->finess, cols->ej, cols->name, cols->category, cols->departement,
+                cols->commune, cols->ej_name, cols->latitude, cols->longitude});
   ParsedRegistry out;
   out.label = std::filesystem::path(source).filename().string();
   for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -177,6 +192,15 @@ std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view tex
                     trim(f[cols->commune]),
                     false};
     if (cols->ej_name >= 0) e.ej_name = trim(f[cols->ej_name]);
+    if (cols->latitude >= 0 &&
+        !(trim(f[cols->latitude]).empty() && trim(f[cols->longitude]).empty())) {
+      const auto lat = parse_decimal(trim(f[cols->latitude]));
+      const auto lon = parse_decimal(trim(f[cols->longitude]));
+      if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180)
+        warn(warnings, source, i + 1, "latitude/longitude invalides (ligne gardée sans position)");
+      else
+        e.location = GeoPoint{*lat, *lon};
+    }
     std::string warning, reason = check_establishment(e, warning);
     if (!reason.empty()) {
       warn(warnings, source, i + 1, reason);

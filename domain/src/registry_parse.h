@@ -2,6 +2,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +26,21 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(std::string_view
 std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view text,
                                                             std::string_view source,
                                                             std::vector<std::string>* warnings);
+
+// A `geolocalisation` line of the extract (DOMAIN.md §5): coordxet, coordyet, sourcecoordet.
+struct GeoRow {
+  std::string finess, x, y, source;
+  std::size_t line = 0;
+};
+
+// Sets the location of the establishments that `rows` name, converting each row's projected
+// coordinates (the CRS named in its source) to WGS84 with PROJ. A row that cannot be converted
+// is reported in `warnings`; a row without coordinates or for an unknown ET is skipped.
+void locate(std::vector<Establishment>& establishments, const std::vector<GeoRow>& rows,
+            std::string_view source, std::vector<std::string>* warnings);
+
+// "45.83" or "45,83" → 45.83; nullopt when not a finite number.
+std::optional<double> parse_decimal(std::string_view text);
 
 // Checks an establishment's FINESS numbers and département and fills its region, scope and
 // category label; returns the reason when the row must be skipped. Key mismatches are warnings

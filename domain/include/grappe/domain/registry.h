@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "grappe/domain/geo.h"
 
 namespace grappe::domain {
 
@@ -24,6 +27,9 @@ struct Establishment {
   std::string region;          // INSEE region code: "75"
   std::string commune;         // town name ("VIRIAT"), or as the CSV gave it
   bool in_scope = false;       // category classified in the programme's scope
+  // WGS84, from the extract's `geolocalisation` line (converted from its projection at load) or
+  // the CSV's latitude/longitude columns; nullopt when the source gave none.
+  std::optional<GeoPoint> location;
 };
 
 class Registry {
@@ -31,11 +37,14 @@ class Registry {
   Registry() = default;
 
   // Reads one file. Detects the official FINESS open-data extract (first line `finess;etalab;…`,
-  // sections `structureet` and `structureej`, UTF-8 or ISO-8859-1/Windows-1252) and otherwise
-  // expects the simple UTF-8 CSV `finess,ej,name,category,departement,commune[,ej_name]` (any
-  // column order, header required). A bad row is skipped and reported in `warnings` (when not
-  // null) as "<file>:<line>: <reason>"; a FINESS key mismatch is reported but the row is kept.
-  // An unreadable file, an unknown header or a file without a single usable row → the error.
+  // sections `structureet`, `geolocalisation` and `structureej`, UTF-8 or ISO-8859-1/Windows-1252)
+  // and otherwise expects the simple UTF-8 CSV
+  // `finess,ej,name,category,departement,commune[,ej_name][,latitude,longitude]` (any column
+  // order, header required; WGS84 decimal degrees). `geolocalisation` coordinates are projected
+  // (the CRS named by EPSG code in `sourcecoordet`) and converted to WGS84 with PROJ. A bad row is
+  // skipped and reported in `warnings` (when not null) as "<file>:<line>: <reason>"; a FINESS key
+  // mismatch is reported but the row is kept. An unreadable file, an unknown header or a file
+  // without a single usable row → the error.
   static std::expected<Registry, std::string> load_file(const std::filesystem::path& path,
                                                         std::vector<std::string>* warnings);
   // Same, from the file's bytes; `source` names it in warnings and in label().
