@@ -59,12 +59,43 @@ std::string near_reason(double km) {
   return "à " + std::to_string(static_cast<long>(std::lround(km))) + " km de la grappe";
 }
 
+// category_publics() per 3-digit category code, looked up once per call.
+class CategoryPublics {
+ public:
+  PublicSet operator()(const std::string& category) {
+    if (category.size() != 3 || !internal::is_digits(category)) return category_publics(category);
+    const int code = std::stoi(category);
+    if (!known_[code]) {
+      known_[code] = true;
+      sets_[code] = category_publics(category);
+    }
+    return sets_[code];
+  }
+
+ private:
+  std::array<PublicSet, 1000> sets_{};
+  std::array<bool, 1000> known_{};
+};
+
+// Equirectangular approximation: within 0.5 % of the great-circle distance up to a few hundred
+// kilometres, and a tenth of its cost; ranking 40,000 candidates needs no more.
+struct DistanceFrom {
+  GeoPoint centre;
+  double cos_lat;
+  double operator()(const GeoPoint& p) const {
+    constexpr double kRad = 3.14159265358979323846 / 180.0, kEarthRadiusKm = 6371.0;
+    const double x = (p.lon - centre.lon) * kRad * cos_lat, y = (p.lat - centre.lat) * kRad;
+    return kEarthRadiusKm * std::sqrt(x * x + y * y);
+  }
+};
+
 // What the candidates are compared with, computed once.
 struct Reference {
   std::vector<std::string> departements, categories, softwares, vendors;
   std::string region, porteur;
   PublicSet publics = 0;
-  std::optional<GeoPoint> centre;
+  std::optional<DistanceFrom> centre;
+  CategoryPublics category_publics;
 };
 
 bool active(MemberStatus s) {
@@ -80,10 +111,11 @@ bool contains(const std::vector<std::string>& v, const std::string& value) {
   return std::find(v.begin(), v.end(), value) != v.end();
 }
 
-PublicSet publics_of(const Establishment& e, const EstablishmentProfile* profile) {
+PublicSet publics_of(const Establishment& e, const EstablishmentProfile* profile,
+                     CategoryPublics& by_category) {
   if (profile && profile->publics && !profile->publics->empty())
     return public_set(*profile->publics);
-  return category_publics(e.category);
+  return by_category(e.category);
 }
 
 const EstablishmentProfile* profile_of(const PartnerFacts& facts, const std::string& finess) {
@@ -114,16 +146,16 @@ Reference reference(const GrappeState& g, const Registry& registry, const Partne
     if (p && p->dui) add_dui(ref, *p->dui);
     if (e) {
       basis.push_back(e);
-      ref.publics |= publics_of(*e, p);
+      ref.publics |= publics_of(*e, p, ref.category_publics);
     } else {
-      ref.publics |= category_publics(m.category);
+      ref.publics |= ref.category_publics(m.category);
     }
   }
   if (ref.departements.empty()) {
     basis = registry.by_ej(g.porteur);
     for (const Establishment* e : basis) {
       add_unique(ref.departements, e->departement);
-      ref.publics |= publics_of(*e, profile_of(facts, e->finess));
+      ref.publics |= publics_of(*e, profile_of(facts, e->finess), ref.category_publics);
     }
   }
   double lat = 0, lon = 0;
@@ -134,7 +166,10 @@ Reference reference(const GrappeState& g, const Registry& registry, const Partne
     lon += e->location->lon;
     ++located;
   }
-  if (located) ref.centre = GeoPoint{lat / located, lon / located};
+  if (located) {
+    const GeoPoint centre{lat / located, lon / located};
+    ref.centre = DistanceFrom{centre, std::cos(centre.lat * 3.14159265358979323846 / 180.0)};
+  }
   return ref;
 }
 
@@ -158,17 +193,33 @@ bool before(const Scored& a, const Scored& b) {
   return a.e->finess < b.e->finess;
 }
 
-std::optional<Scored> score(const Establishment& e, const GrappeState& g, const Reference& ref,
-                            const PartnerFacts& facts, const SuggestOptions& options) {
-  if (!e.in_scope) return std::nullopt;
-  if (const Member* m = g.member(e.finess); m && m->status != MemberStatus::kRevoked)
-    return std::nullopt;
-  Availability availability = Availability::kFree;
-  if (const auto it = facts.elsewhere.find(e.finess); it != facts.elsewhere.end())
-    availability = it->second;
+// The facts by registry index, so that scoring 40,000 candidates hashes no FINESS.
+struct ByIndex {
+  static constexpr std::uint8_t kExcluded = 3;  // a member of this grappe (but revoked)
+  std::vector<const EstablishmentProfile*> profile;
+  std::vector<std::uint8_t> status;  // an Availability, or kExcluded
+
+  ByIndex(const GrappeState& g, const Registry& registry, const PartnerFacts& facts)
+      : profile(registry.size(), nullptr), status(registry.size(), 0) {
+    const Establishment* base = registry.establishments().data();
+    for (const auto& [finess, p] : facts.profiles)
+      if (const Establishment* e = registry.find(finess)) profile[e - base] = &p;
+    for (const auto& [finess, a] : facts.elsewhere)
+      if (const Establishment* e = registry.find(finess))
+        status[e - base] = static_cast<std::uint8_t>(a);
+    for (const Member& m : g.members)
+      if (m.status != MemberStatus::kRevoked)
+        if (const Establishment* e = registry.find(m.finess)) status[e - base] = kExcluded;
+  }
+};
+
+std::optional<Scored> score(const Establishment& e, std::size_t index, Reference& ref,
+                            const ByIndex& facts, const SuggestOptions& options) {
+  if (!e.in_scope || facts.status[index] == ByIndex::kExcluded) return std::nullopt;
+  const auto availability = static_cast<Availability>(facts.status[index]);
   if (availability == Availability::kMemberElsewhere && !options.include_unavailable)
     return std::nullopt;
-  const EstablishmentProfile* p = profile_of(facts, e.finess);
+  const EstablishmentProfile* p = facts.profile[index];
   std::uint16_t parts = 0;
   if (contains(ref.departements, e.departement))
     parts |= kDepartement;
@@ -184,7 +235,7 @@ std::optional<Scored> score(const Establishment& e, const GrappeState& g, const 
   }
   if (contains(ref.categories, e.category))
     parts |= kCategory;
-  else if (publics_of(e, p) & ref.publics)
+  else if (publics_of(e, p, ref.category_publics) & ref.publics)
     parts |= kPublic;
   const bool looking = p && p->looking_for_grappe.value_or(false);
   if (looking) parts |= kLooking;
@@ -195,7 +246,7 @@ std::optional<Scored> score(const Establishment& e, const GrappeState& g, const 
     if (parts & info.part) points += info.points;
   double distance = std::numeric_limits<double>::infinity();
   if (ref.centre && e.location) {
-    distance = distance_km(*ref.centre, *e.location);
+    distance = (*ref.centre)(*e.location);
     if (const int near = near_points(distance)) {
       parts |= kNear;
       points += near;
@@ -248,11 +299,13 @@ void PartnerFacts::add_other_grappe(const GrappeState& grappe, const GrappeState
 
 std::vector<Suggestion> suggest_partners(const GrappeState& grappe, const Registry& registry,
                                          const PartnerFacts& facts, const SuggestOptions& options) {
-  const Reference ref = reference(grappe, registry, facts);
+  Reference ref = reference(grappe, registry, facts);
+  const ByIndex by_index(grappe, registry, facts);
+  const auto& all = registry.establishments();
   std::vector<Scored> scored;
-  scored.reserve(registry.size() / 4);
-  for (const Establishment& e : registry.establishments())
-    if (auto s = score(e, grappe, ref, facts, options)) scored.push_back(*s);
+  scored.reserve(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (auto s = score(all[i], i, ref, by_index, options)) scored.push_back(*s);
   const std::size_t n = std::min(options.limit, scored.size());
   std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
                     before);

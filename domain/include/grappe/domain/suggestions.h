@@ -27,6 +27,8 @@
 //   +20 / +15 / +10 / +5 "à N km de la grappe"  distance to the grappe's centre ≤ 10, 30, 60,
 //                                            100 km (no part beyond, nor without positions)
 //   −10 "déjà invité dans une autre grappe de l'appel"
+// Distances are the equirectangular approximation of the great-circle distance (within 0.5 %
+// at these ranges), computed once per located candidate.
 //
 // Order: establishments looking for a grappe first (PROTOCOL.md), then by score (highest
 // first), then by distance (nearest first, unknown last), then by FINESS: deterministic. With
