@@ -15,5 +15,6 @@ void add_export_command(CLI::App& app, Globals& g);   // cmd_export.cpp
 void add_import_command(CLI::App& app, Globals& g);   // cmd_import.cpp
 void add_backup_command(CLI::App& app, Globals& g);   // cmd_backup.cpp
 void add_restore_command(CLI::App& app, Globals& g);  // cmd_restore.cpp
+void add_rebuild_command(CLI::App& app, Globals& g);  // cmd_rebuild.cpp
 
 }  // namespace grappe::admin
