@@ -7,20 +7,23 @@
 
 #include "api_routes.h"
 #include "grappe/domain/finess.h"
+#include "grappe/domain/profile.h"
 
 namespace grappe::server {
 
 namespace http = boost::beast::http;
 
-namespace {
-
 nlohmann::json establishment_json(const domain::Establishment& e) {
-  return {{"finess", e.finess},           {"ej", e.ej},
-          {"ejName", e.ej_name},          {"name", e.name},
-          {"category", e.category},       {"categoryLabel", e.category_label},
-          {"departement", e.departement}, {"region", e.region},
-          {"commune", e.commune},         {"inScope", e.in_scope}};
+  nlohmann::json j = {{"finess", e.finess},           {"ej", e.ej},
+                      {"ejName", e.ej_name},          {"name", e.name},
+                      {"category", e.category},       {"categoryLabel", e.category_label},
+                      {"departement", e.departement}, {"region", e.region},
+                      {"commune", e.commune},         {"inScope", e.in_scope}};
+  if (e.location) j["location"] = {{"lat", e.location->lat}, {"lon", e.location->lon}};
+  return j;
 }
+
+namespace {
 
 std::string_view content_type(std::string_view path) {
   auto ends = [&](std::string_view ext) { return path.ends_with(ext); };
@@ -55,7 +58,9 @@ void get_establishments(Core& core, const Request& req, const Reply& reply) {
   }
   auto list = nlohmann::json::array();
   for (const auto* e : core.registry.search(q, departement, category, limit)) {
-    list.push_back(establishment_json(*e));
+    auto j = establishment_json(*e);
+    j["profile"] = domain::profile_json(core.models.esms(e->finess).profile);
+    list.push_back(std::move(j));
   }
   reply(json_response(req, 200, {{"establishments", std::move(list)}}));
 }
@@ -73,7 +78,7 @@ void get_establishment(Core& core, const Request& req, const std::string& finess
                            {"status", domain::to_string(g.member(finess)->status)}});
   }
   body["memberships"] = std::move(memberships);
-  body["profile"] = domain::to_json(core.models.esms(finess))["profile"];
+  body["profile"] = domain::profile_json(core.models.esms(finess).profile);
   reply(json_response(req, 200, body));
 }
 

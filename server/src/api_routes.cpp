@@ -87,7 +87,11 @@ void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
     if (!bearer_user(core, req)) {
       return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
     }
-    if (path == "/api/establishments") return get_establishments(core, req, reply);
+    if (path == "/api/establishments") {
+      if (has_query_param(target, "ej") || has_query_param(target, "lookingForGrappe"))
+        return get_partner_establishments(core, req, reply);
+      return get_establishments(core, req, reply);
+    }
     std::string finess;
     std::string_view rest;
     if (split_id(path, "/api/establishments/", finess, rest) && rest.empty()) {
@@ -106,10 +110,17 @@ void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
   }
   std::string id;
   std::string_view rest;
+  if (method == http::verb::put && split_id(path, "/api/establishments/", id, rest) &&
+      rest == "/profile") {
+    return put_profile(core, std::move(req), *user, id, reply);
+  }
   if (split_id(path, "/api/grappes/", id, rest)) {
     if (!valid_client_id(id)) return reply(error_response(req, 404, "not_found", "no such grappe"));
     if (rest == "/commands" && method == http::verb::post) {
       return post_command(core, std::move(req), *user, id, reply);
+    }
+    if (rest == "/suggestions" && method == http::verb::get) {
+      return get_suggestions(core, req, *user, id, reply);
     }
     if (method == http::verb::get) return get_grappe(core, req, *user, id, rest, reply);
   }

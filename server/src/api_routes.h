@@ -20,6 +20,15 @@ void post_command(Core& core, Request&& req, const domain::User& user, const std
 void get_establishments(Core& core, const Request& req, const Reply& reply);
 void get_establishment(Core& core, const Request& req, const std::string& finess,
                        const Reply& reply);
+// Issue 8 (api_partners.cpp): PUT /api/establishments/{finess}/profile,
+// GET /api/grappes/{id}/suggestions, GET /api/establishments?ej=…|lookingForGrappe=true.
+void put_profile(Core& core, Request&& req, const domain::User& user, const std::string& finess,
+                 const Reply& reply);
+void get_suggestions(Core& core, const Request& req, const domain::User& user,
+                     const std::string& id, const Reply& reply);
+void get_partner_establishments(Core& core, const Request& req, const Reply& reply);
+// The establishment as GET /api/establishments lists it.
+nlohmann::json establishment_json(const domain::Establishment& e);
 void get_verify(Core& core, const Request& req, const domain::User& user, const Reply& reply);
 void admin_users(Core& core, Request&& req, const domain::User& user, std::string_view rest,
                  const Reply& reply);

@@ -71,6 +71,19 @@ void Hub::publish(const std::string& grappe, std::uint64_t version, const Frame&
   for (auto& s : to) s->deliver_event(grappe, version, frame);
 }
 
+void Hub::broadcast(const Frame& frame) {
+  std::vector<std::shared_ptr<Subscriber>> to;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [grappe, subscribers] : grappes_)
+      for (auto& [key, entry] : subscribers)
+        if (auto s = entry.who.lock()) to.push_back(std::move(s));
+  }
+  std::sort(to.begin(), to.end());
+  to.erase(std::unique(to.begin(), to.end()), to.end());
+  for (auto& s : to) s->deliver(frame);
+}
+
 std::size_t Hub::subscriptions() const {
   std::lock_guard lock(mu_);
   return count_;

@@ -42,6 +42,8 @@ class Hub {
   bool set_presence(const std::string& grappe, const Subscriber* who, std::string status,
                     std::string focus);
   void publish(const std::string& grappe, std::uint64_t version, const Frame& frame);
+  // Hands `frame` (not a grappe event) once to every subscriber of at least one grappe.
+  void broadcast(const Frame& frame);
 
   std::size_t subscriptions() const;
 
