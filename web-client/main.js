@@ -5,6 +5,7 @@ import {Connection} from './socket.js';
 import {Store} from './state.js';
 import {mountAdmin} from './views/admin.js';
 import {mountAudit} from './views/audit.js';
+import {mountEstablishments} from './views/establishments.js';
 import {mountGrappe} from './views/grappe.js';
 import {mountGrappes} from './views/grappes.js';
 import {renderConnection, renderHeader} from './views/header.js';
@@ -134,6 +135,8 @@ function route() {
     session.unmount = mountAudit(main, app, parts[1]);
   } else if (parts[0] === 'grappe' && parts[1]) {
     session.unmount = mountGrappe(main, app, parts[1]);
+  } else if (parts[0] === 'etablissements') {
+    session.unmount = mountEstablishments(main, app);
   } else if (parts[0] === 'admin') {
     session.unmount = mountAdmin(main, app);
   } else {

@@ -50,6 +50,9 @@ export class Store {
         this.entry(msg.grappe).presence = msg.users ?? [];
         this.emit({kind: 'presence', grappe: msg.grappe});
         return 'ok';
+      case 'profile':  // an establishment's profile changed (suggestions may change)
+        this.emit({kind: 'profile', finess: msg.finess, profile: msg.profile});
+        return 'ok';
       case 'error':
         this.lastError = msg;
         this.emit({kind: 'error', grappe: msg.grappe, error: msg});

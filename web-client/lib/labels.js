@@ -38,6 +38,24 @@ export const OUTCOME_LABELS = {
   fail: 'Non conforme'
 };
 
+export const AVAILABILITY_LABELS = {
+  free: 'Disponible',
+  invited_elsewhere: 'Invité dans une autre grappe de cet appel',
+  member_elsewhere: 'Déjà membre d’une autre grappe de cet appel',
+};
+
+// Publics of an establishment's profile (PROTOCOL.md "Finding partners").
+export const PUBLIC_LABELS = {
+  PA: 'Personnes âgées',
+  PH: 'Personnes handicapées',
+  enfance: 'Enfance',
+  AHI: 'Accueil, hébergement, insertion',
+  PJM: 'Protection juridique des majeurs',
+  addictions: 'Addictions',
+  'difficultés-spécifiques': 'Difficultés spécifiques',
+  domicile: 'Domicile',
+};
+
 export const DECISION_LABELS = {
   accepted: 'Retenue',
   rejected: 'Non retenue'

@@ -11,6 +11,7 @@ import {createDetailsEditor} from './details.js';
 import {createEligibility} from './eligibility.js';
 import {createInvitePicker} from './invite.js';
 import {renderMembers} from './members.js';
+import {createPartnersPanel} from './partners.js';
 
 const HISTORY = 15;
 
@@ -32,6 +33,8 @@ export function mountGrappe(root, app, id) {
       (finess) => store.grappes.get(id)?.state?.members?.find((m) => m.finess === finess)?.name);
   const comments = createComments(app, id);
   const inviteSlot = el('div');
+  const partners = createPartnersPanel(app, id);
+  const partnersSlot = el('div');
   const editorSlot = el('div');
 
   root.append(
@@ -50,7 +53,7 @@ export function mountGrappe(root, app, id) {
                   el('h2', {id: 'details-title'}, 'Informations'), details, editorSlot),
                el('section', {class: 'card', 'aria-labelledby': 'members-title'},
                   el('h2', {id: 'members-title'}, 'Établissements'), members),
-               inviteSlot),
+               inviteSlot, partnersSlot),
             el('aside', {class: 'side-col'}, presence, eligibility.node, activity.node,
                comments.node))));
 
@@ -73,6 +76,9 @@ export function mountGrappe(root, app, id) {
     if (!porteurOpen) inviteSlot.replaceChildren();
     if (isPorteur(app.me, state) && !editorSlot.firstChild) editorSlot.append(editor.node);
     if (membersChanged) invite.update();
+    if (porteurOpen && !partnersSlot.firstChild) partnersSlot.append(partners.node);
+    if (!porteurOpen) partnersSlot.replaceChildren();
+    if (porteurOpen && (membersChanged || changed('partners', [state.dui]))) partners.update(state);
     if (changed('eligibility', [
           state.members, state.lastValidation, state.status, state.threshold, state.decision, slots
         ])) {
@@ -134,6 +140,7 @@ export function mountGrappe(root, app, id) {
   return () => {
     off();
     invite.dispose();
+    partners.dispose();
     conn.unsubscribe(id);
     store.forget(id);
   };

@@ -15,7 +15,9 @@ export function renderHeader(app) {
   }
   const here = location.hash || '#/';
   const link = (href, text) => el('a', {href, 'aria-current': here === href ? 'page' : null}, text);
-  replace(nav, link('#/', 'Grappes'), isAdmin(app.me) ? link('#/admin', 'Administration') : null);
+  replace(
+      nav, link('#/', 'Grappes'), link('#/etablissements', 'Établissements'),
+      isAdmin(app.me) ? link('#/admin', 'Administration') : null);
   replace(
       identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),

@@ -2,7 +2,7 @@
 // category and whether it is already in another grappe of the same call, invite it.
 import {establishmentPath} from '../api.js';
 import {debounce, el, field} from '../lib/dom.js';
-import {label, MEMBER_STATUS_LABELS, rejectionText} from '../lib/labels.js';
+import {label, MEMBER_STATUS_LABELS, PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
 
 const MIN_QUERY = 2;
 const LIMIT = 10;
@@ -75,6 +75,24 @@ export function createInvitePicker(app, grappe) {
   };
 }
 
+// The establishment's profile in one line: its DUI, publics, whether it looks for a grappe.
+export function profileLine(profile) {
+  if (!profile) return null;
+  const parts = [];
+  if (profile.dui?.software) {
+    parts.push(
+        `DUI : ${profile.dui.software}${profile.dui.vendor ? ` (${profile.dui.vendor})` : ''}`);
+  }
+  if (profile.publics?.length) {
+    parts.push(`Publics : ${profile.publics.map((p) => label(PUBLIC_LABELS, p)).join(', ')}`);
+  }
+  if (profile.lookingForGrappe) parts.push('Cherche une grappe');
+  if (!parts.length && !profile.note) return null;
+  return el(
+      'div', {class: 'meta profile', 'data-testid': 'profile'}, parts.join(' · '),
+      profile.note ? el('div', {class: 'note'}, profile.note) : null);
+}
+
 function resultItem(app, grappe, state, e, info, message) {
   const key = `${grappe}:invite:${e.finess}`;
   const slot = app.store.slot(key);
@@ -104,6 +122,7 @@ function resultItem(app, grappe, state, e, info, message) {
       el('div', {class: 'meta'},
          `${e.categoryLabel ? `${e.categoryLabel} (${e.category})` : `Catégorie ${e.category}`}` +
              ` · ${e.commune ?? ''} (${e.departement}) · EJ ${e.ej}`),
+      profileLine(e.profile),
       note ?
           el('div', {class: elsewhere.length ? 'warning' : 'meta', 'data-testid': 'availability'},
              note) :
