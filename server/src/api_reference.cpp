@@ -3,7 +3,6 @@
 #include <fstream>
 #include <future>
 #include <sstream>
-#include <thread>
 
 #include "api_routes.h"
 #include "grappe/domain/finess.h"
@@ -87,7 +86,7 @@ void get_verify(Core& core, const Request& req, const domain::User& user, const 
     return reply(error_response(req, 403, "forbidden", "auditors and admins only"));
   }
   // Recomputing the chain reads the whole log: not on the connection's thread.
-  std::thread([&core, req, reply] {
+  boost::asio::post(core.background, [&core, req, reply] {
     auto result = core.store.verify();
     nlohmann::json body = {{"ok", result.ok}, {"events", result.events}, {"head", result.head}};
     if (result.first_bad_position) {
@@ -95,7 +94,7 @@ void get_verify(Core& core, const Request& req, const domain::User& user, const 
       body["problem"] = result.problem;
     }
     reply(json_response(req, 200, body));
-  }).detach();
+  });
 }
 
 Response serve_static(const Core& core, const Request& req, std::string_view path) {

@@ -2,6 +2,7 @@
 // the hub, the command service, the metrics. Built in main(), passed by reference; no globals.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,9 @@ struct Core {
   Projector& projector;
   CommandService& commands;
   Metrics& metrics;
+  // Long reads (audit verification) run here, one at a time, off the network threads; joined
+  // before the store closes.
+  boost::asio::thread_pool& background;
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
   SessionSet sessions;
 

@@ -107,9 +107,9 @@ int serve(const Options& options, Inputs& inputs) {
   Metrics metrics;
   CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
   Projector projector(*store, models, hub);
-  Core core{options, *store,    inputs.registry, inputs.config, models,
-            hub,     projector, commands,        metrics,       {},
-            {}};
+  net::thread_pool background(1);
+  Core core{options,   *store,   inputs.registry, inputs.config, models, hub,
+            projector, commands, metrics,         background,    {},     {}};
   projector.start();
   apply_users(core, inputs.users);
   auto demo_list = demo_users(inputs.registry);
@@ -142,6 +142,7 @@ int serve(const Options& options, Inputs& inputs) {
   for (int i = 1; i < options.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  background.join();
   projector.stop();
   store.reset();  // finishes queued appends, closes RocksDB
   spdlog::info("stopped cleanly");
