@@ -51,11 +51,12 @@ TEST_F(TransferTest, DataTextsThatAreNotCompactSurviveTheRoundTrip) {
   {
     auto store = es::Store::open(data_).value();
     es::AppendRequest r;
+    r.command_id = "cmd \"quoted\" \\ \u0001";  // escaped in the export line
     r.parts.push_back({"other",
                        std::nullopt,
                        {{"", "Raw", "{ \"b\": 1,  \"a\" : [1.0, 2e3, \"\\u00e9\"] }", {"x", "X"}},
                         {"", "Raw", "{\"z\":1,\n\"y\":2}\n", {"x", "X"}},
-                        {"", "Raw", "\t17", {"x", "X"}}}});
+                        {"", "Raw", "\t17", {"x\"y", "Zoé \\ \"Z\"\t"}}}});
     ASSERT_TRUE(store->append_sync(std::move(r)));
   }
   auto first = export_file();
@@ -70,6 +71,8 @@ TEST_F(TransferTest, DataTextsThatAreNotCompactSurviveTheRoundTrip) {
   EXPECT_EQ(records[13].data, "{ \"b\": 1,  \"a\" : [1.0, 2e3, \"\\u00e9\"] }");
   EXPECT_EQ(records[14].data, "{\"z\":1,\n\"y\":2}\n");
   EXPECT_EQ(records[15].data, "\t17");
+  EXPECT_EQ(records[15].actor.name, "Zoé \\ \"Z\"\t");
+  EXPECT_EQ(records[15].command_id, "cmd \"quoted\" \\ \u0001");
 }
 
 TEST_F(TransferTest, AlteredExportIsRefusedWithItsPositionAndLeavesNothing) {

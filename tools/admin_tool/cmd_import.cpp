@@ -73,6 +73,7 @@ class LineReader {
 int import_lines(es::Store& store, Progress& progress) {
   LineReader reader;
   std::vector<es::Record> batch;
+  batch.reserve(kBatch);
   std::uint64_t first_line = 0, done = 0;
   auto flush = [&]() -> int {
     if (batch.empty()) return kOk;

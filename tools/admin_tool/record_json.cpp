@@ -150,12 +150,27 @@ class Fields {
   std::string_view raw(const std::string& name) const { return members_.at(name); }
 
   std::expected<std::string, std::string> text(const std::string& name) const {
+    if (auto it = members_.find(name); it != members_.end()) {  // fast path: nothing escaped
+      std::string_view raw = it->second;
+      if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
+          raw.find('\\') == std::string_view::npos) {
+        return std::string(raw.substr(1, raw.size() - 2));
+      }
+    }
     auto v = value(name);
     if (!v) return std::unexpected(v.error());
     if (!v->is_string()) return std::unexpected("field \"" + name + "\" is not a string");
     return v->get<std::string>();
   }
   std::expected<std::uint64_t, std::string> number(const std::string& name) const {
+    if (auto it = members_.find(name); it != members_.end()) {  // fast path: plain digits
+      std::string_view raw = it->second;
+      std::uint64_t n = 0;
+      auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), n);
+      if (ec == std::errc() && end == raw.data() + raw.size() && (raw == "0" || raw[0] != '0')) {
+        return n;
+      }
+    }
     auto v = value(name);
     if (!v) return std::unexpected(v.error());
     if (!v->is_number_unsigned()) {
