@@ -302,16 +302,24 @@ std::vector<Suggestion> suggest_partners(const GrappeState& grappe, const Regist
   Reference ref = reference(grappe, registry, facts);
   const ByIndex by_index(grappe, registry, facts);
   const auto& all = registry.establishments();
-  std::vector<Scored> scored;
-  scored.reserve(all.size());
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (auto s = score(all[i], i, ref, by_index, options)) scored.push_back(*s);
-  const std::size_t n = std::min(options.limit, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
-                    before);
+  // The best `limit` so far, as a heap whose front is the one that would be dropped first.
+  std::vector<Scored> best;
+  best.reserve(options.limit + 1);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    auto s = score(all[i], i, ref, by_index, options);
+    if (!s || options.limit == 0) continue;
+    if (best.size() == options.limit) {
+      if (!before(*s, best.front())) continue;
+      std::pop_heap(best.begin(), best.end(), before);
+      best.pop_back();
+    }
+    best.push_back(*s);
+    std::push_heap(best.begin(), best.end(), before);
+  }
+  std::sort_heap(best.begin(), best.end(), before);
   std::vector<Suggestion> out;
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out.push_back(spell_out(scored[i]));
+  out.reserve(best.size());
+  for (const Scored& s : best) out.push_back(spell_out(s));
   return out;
 }
 
