@@ -1,0 +1,23 @@
+// Resident memory of the server holding many idle subscribed WebSocket connections.
+#pragma once
+
+#include <string>
+
+#include "server_process.h"
+
+namespace grappe::bench {
+
+struct IdleResult {
+  bool ok = false;
+  std::string error;
+  int connected = 0;    // connections signed in and subscribed
+  double rss_mb = 0;    // server VmRSS once they are all idle
+  double settle_s = 0;  // from the first connect until the last message they received
+};
+
+// Opens `connections` connections, each hello + subscribe to one of `grappes` grappes (created
+// first), round-robin; reads every message they get (presence lists) until none came for 1 s, then
+// reads the server's VmRSS. Bounded: 60 s to connect and subscribe, 20 s to go quiet.
+IdleResult idle_rss(ServerProcess& server, int connections, int grappes, int threads);
+
+}  // namespace grappe::bench

@@ -1,0 +1,205 @@
+#include "load.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "ws_client.h"
+
+namespace grappe::bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Every setup (connect, hello, create, subscribe) of a phase must finish within this.
+constexpr auto kSetupLimit = 30s;
+// A fan-out command whose event has not reached every subscriber by then fails the phase.
+constexpr auto kFanoutCommandLimit = 5s;
+
+net::awaitable<void> open_on_own_grappe(Conn& conn, unsigned short port, std::string grappe) {
+  co_await conn.open(port);
+  co_await conn.create_grappe(grappe, "Bench " + grappe.substr(0, 8));
+  co_await conn.subscribe(grappe);
+}
+
+struct LoopStats {
+  std::vector<double> latencies_ms;
+  long rejected = 0;
+  Clock::time_point finished;
+};
+
+net::awaitable<void> send_until(Conn& conn, std::string grappe, Clock::time_point end,
+                                std::atomic<long>& budget, LoopStats& stats) {
+  // Command ids: one random prefix per connection and a counter, unique for the whole server.
+  const std::string prefix = new_id() + "-";
+  for (long n = 0; Clock::now() < end && budget.fetch_sub(1) > 0; ++n) {
+    json payload = {{"text", "bench-server comment " + std::to_string(n)}};
+    auto sent = Clock::now();
+    auto answer = co_await conn.command(prefix + std::to_string(n), grappe, "PostComment", payload);
+    if (answer.value("type", "") == "ack") {
+      stats.latencies_ms.push_back(1000.0 * since(sent));
+    } else {
+      ++stats.rejected;
+    }
+  }
+  stats.finished = Clock::now();
+}
+
+}  // namespace
+
+LoadResult closed_loop(unsigned short port, int connections, const LoadSettings& settings) {
+  LoadResult r;
+  // Declared before the connections: they must be destroyed first.
+  Loops loops(settings.threads);
+  std::vector<std::unique_ptr<Conn>> conns;
+  std::vector<std::string> grappes;
+  for (int i = 0; i < connections; ++i) {
+    conns.push_back(std::make_unique<Conn>(loops.at(i)));
+    grappes.push_back(new_id());
+    loops.spawn(conns.back()->context(), open_on_own_grappe(*conns.back(), port, grappes.back()));
+  }
+  if (!loops.run_for(kSetupLimit) || !loops.error().empty()) {
+    r.error = "setup: " + (loops.error().empty() ? "timed out" : loops.error());
+    return r;
+  }
+  std::atomic<long> budget{settings.max_commands};
+  std::vector<LoopStats> stats(conns.size());
+  auto t0 = Clock::now();
+  auto end = t0 + std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(settings.seconds));
+  for (std::size_t i = 0; i < conns.size(); ++i) {
+    loops.spawn(conns[i]->context(), send_until(*conns[i], grappes[i], end, budget, stats[i]));
+  }
+  // Grace for the commands in flight at the end.
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(end - t0) + 15s;
+  if (!loops.run_for(limit) || !loops.error().empty()) {
+    r.error = loops.error().empty() ? "timed out" : loops.error();
+    return r;
+  }
+  std::vector<double> all;
+  auto last = t0;
+  for (auto& s : stats) {
+    all.insert(all.end(), s.latencies_ms.begin(), s.latencies_ms.end());
+    r.rejected += s.rejected;
+    last = std::max(last, s.finished);
+  }
+  r.acked = static_cast<long>(all.size());
+  r.seconds = std::chrono::duration<double>(last - t0).count();
+  r.per_s = r.seconds > 0 ? static_cast<double>(r.acked) / r.seconds : 0;
+  r.p50_ms = percentile(all, 50);
+  r.p99_ms = percentile(all, 99);
+  r.ok = r.acked > 0;
+  if (!r.ok) r.error = "no command acknowledged";
+  return r;
+}
+
+namespace {
+
+// What the fan-out's sender and subscribers share (each index is a command of the sender).
+struct FanoutBoard {
+  explicit FanoutBoard(int commands) : sent_ns(commands), receipts(commands) {}
+  std::string prefix = new_id() + "-";  // of the sender's command ids
+  std::vector<std::atomic<long long>> sent_ns;
+  std::vector<std::atomic<int>> receipts;
+};
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// The fan-out's sender is not subscribed: only the subscribers' receipts are measured.
+net::awaitable<void> open_and_create(Conn& conn, unsigned short port, std::string grappe) {
+  co_await conn.open(port);
+  co_await conn.create_grappe(grappe, "Bench fan-out " + grappe.substr(0, 8));
+}
+
+net::awaitable<void> open_and_subscribe(Conn& conn, unsigned short port, std::string grappe) {
+  co_await conn.open(port);
+  co_await conn.subscribe(grappe);
+}
+
+net::awaitable<void> receive_events(Conn& conn, FanoutBoard& board, std::vector<double>& samples) {
+  const auto count = board.receipts.size();
+  for (std::size_t received = 0; received < count;) {
+    auto text = co_await conn.read();
+    auto at = now_ns();
+    if (text.find(board.prefix) == std::string_view::npos) continue;  // presence lists
+    auto msg = json::parse(text);
+    if (msg.value("type", "") != "event") continue;
+    auto id = msg.at("event").value("commandId", "");
+    auto index = std::stoul(id.substr(board.prefix.size()));
+    if (index >= count) throw std::runtime_error("unexpected command id " + id);
+    samples.push_back(static_cast<double>(at - board.sent_ns[index].load()) / 1e6);
+    board.receipts[index].fetch_add(1);
+    ++received;
+  }
+}
+
+net::awaitable<void> send_one_at_a_time(Conn& conn, std::string grappe, FanoutBoard& board,
+                                        int subscribers, Loops& loops) {
+  net::steady_timer timer(co_await net::this_coro::executor);
+  try {
+    // Let the presence lists of the subscriptions drain before measuring.
+    timer.expires_after(1s);
+    co_await timer.async_wait(net::use_awaitable);
+    for (std::size_t i = 0; i < board.sent_ns.size(); ++i) {
+      json payload = {{"text", "bench-server fan-out " + std::to_string(i)}};
+      board.sent_ns[i] = now_ns();
+      auto answer =
+          co_await conn.command(board.prefix + std::to_string(i), grappe, "PostComment", payload);
+      if (answer.value("type", "") != "ack") throw std::runtime_error("rejected: " + answer.dump());
+      auto deadline = Clock::now() + kFanoutCommandLimit;
+      while (board.receipts[i].load() < subscribers) {
+        if (Clock::now() > deadline) throw std::runtime_error("an event missed its subscribers");
+        timer.expires_after(50us);
+        co_await timer.async_wait(net::use_awaitable);
+      }
+    }
+  } catch (...) {
+    loops.stop();  // the subscribers would wait for events that never come
+    throw;
+  }
+}
+
+}  // namespace
+
+FanoutResult fanout(unsigned short port, int subscribers, int commands, int threads) {
+  FanoutResult r;
+  Loops loops(threads);
+  auto sender = std::make_unique<Conn>(loops.at(0));
+  std::vector<std::unique_ptr<Conn>> subs;
+  const std::string grappe = new_id();
+  loops.spawn(sender->context(), open_and_create(*sender, port, grappe));
+  bool ready = loops.run_for(kSetupLimit) && loops.error().empty();
+  for (int i = 0; ready && i < subscribers; ++i) {
+    subs.push_back(std::make_unique<Conn>(loops.at(i + 1)));
+    loops.spawn(subs.back()->context(), open_and_subscribe(*subs.back(), port, grappe));
+  }
+  if (!ready || !loops.run_for(kSetupLimit) || !loops.error().empty()) {
+    r.error = "setup: " + (loops.error().empty() ? "timed out" : loops.error());
+    return r;
+  }
+  FanoutBoard board(commands);
+  std::vector<std::vector<double>> samples(subs.size());
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    loops.spawn(subs[i]->context(), receive_events(*subs[i], board, samples[i]));
+  }
+  loops.spawn(sender->context(), send_one_at_a_time(*sender, grappe, board, subscribers, loops));
+  auto limit =
+      1s + commands * std::chrono::duration_cast<std::chrono::milliseconds>(kFanoutCommandLimit);
+  if (!loops.run_for(std::min<std::chrono::milliseconds>(limit, 120s)) || !loops.error().empty()) {
+    r.error = loops.error().empty() ? "timed out" : loops.error();
+    return r;
+  }
+  std::vector<double> all;
+  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  r.receipts = static_cast<long>(all.size());
+  r.p50_ms = percentile(all, 50);
+  r.p99_ms = percentile(all, 99);
+  r.ok = r.receipts == static_cast<long>(subscribers) * commands;
+  if (!r.ok) r.error = "missing receipts";
+  return r;
+}
+
+}  // namespace grappe::bench

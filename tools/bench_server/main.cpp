@@ -1,0 +1,193 @@
+// bench-server — the real grappe-server under load from this process over loopback (issue 5):
+// acked durable commands per second with 1, 16 and 64 connections, ack latency, fan-out latency
+// to 100 subscribers, resident memory with 1,000 idle subscribed connections, and the disk's
+// fsync limit through the event store on the same filesystem, in the same run.
+// Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
+// Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
+// timed out):
+//   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "fsync_limit.h"
+#include "idle.h"
+#include "load.h"
+#include "server_process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace grappe::bench;
+
+constexpr int kSubscribers = 100;     // fan-out
+constexpr int kFanoutCommands = 200;  // sent one at a time
+constexpr int kIdleConnections = 1000;
+constexpr int kIdleGrappes = 10;  // 100 subscribers each, as in the fan-out
+
+struct Args {
+  LoadSettings load;
+  fs::path dir = fs::temp_directory_path();
+  fs::path server = GRAPPE_SERVER_BIN;
+};
+
+std::optional<Args> parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    bool has_value = i + 1 < argc;
+    if (s == "--seconds" && has_value) {
+      a.load.seconds = std::atof(argv[++i]);
+    } else if (s == "--max-commands" && has_value) {
+      a.load.max_commands = std::atol(argv[++i]);
+    } else if (s == "--threads" && has_value) {
+      a.load.threads = std::atoi(argv[++i]);
+    } else if (s == "--dir" && has_value) {
+      a.dir = argv[++i];
+    } else if (s == "--server" && has_value) {
+      a.server = argv[++i];
+    } else {
+      return std::nullopt;
+    }
+  }
+  bool valid = a.load.seconds > 0 && a.load.max_commands > 0 && a.load.threads > 0;
+  return valid ? std::optional<Args>(a) : std::nullopt;
+}
+
+// 1,000 connections here and as many in the server (which inherits this limit).
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur < kIdleConnections + 200) {
+    std::fprintf(stderr, "warning: open files limited to %lu, the idle phase may fail\n",
+                 static_cast<unsigned long>(lim.rlim_cur));
+  }
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+void row(const std::string& name, const std::string& figure, const std::string& detail) {
+  std::printf("%-62s %10s  %s\n", name.c_str(), figure.c_str(), detail.c_str());
+  std::fflush(stdout);
+}
+
+const char* verdict(bool met) {
+  return met ? "met" : "MISSED";
+}
+
+void load_row(const std::string& name, const LoadResult& r) {
+  if (!r.ok) return row(name, "na", r.error);
+  row(name, fixed(r.per_s, 0) + "/s",
+      "ack p50 " + fixed(r.p50_ms, 2) + " ms, p99 " + fixed(r.p99_ms, 2) + " ms; " +
+          std::to_string(r.acked) + " acked, " + std::to_string(r.rejected) + " rejected in " +
+          fixed(r.seconds, 1) + " s");
+}
+
+int run(const Args& a) {
+  raise_fd_limit();
+  TempDir base(a.dir);
+  fs::create_directories(base.path() / "server");
+  ServerProcess server(a.server, base.path() / "server");
+  std::printf("folder: %s (server data and fsync store on the same disk)\n", base.path().c_str());
+  std::printf(
+      "grappe-server pid %d on 127.0.0.1:%u; %d client threads; load phases %.0f s or %ld "
+      "commands; each connection on its own grappe, subscribed to it, sending PostComment "
+      "after the previous ack\n",
+      server.pid(), server.port(), a.load.threads, a.load.seconds, a.load.max_commands);
+  row("measurement", "figure", "detail");
+  auto rss_start = server.rss_mb();
+
+  std::optional<FsyncLimit> fsync;
+  try {
+    fsync = store_fsync_limit(base.path() / "fsync", a.load.seconds);
+    row("fsync limit (store, 1 synced append at a time)", fixed(fsync->per_s, 0) + "/s",
+        "mean " + fixed(fsync->mean_ms, 2) + " ms per append");
+  } catch (const std::exception& e) {
+    row("fsync limit (store, 1 synced append at a time)", "na", e.what());
+  }
+  fs::remove_all(base.path() / "fsync");
+
+  auto c1 = closed_loop(server.port(), 1, a.load);
+  load_row("1 connection, closed loop", c1);
+  auto c16 = closed_loop(server.port(), 16, a.load);
+  load_row("16 connections, closed loop", c16);
+  auto c64 = closed_loop(server.port(), 64, a.load);
+  load_row("64 connections, closed loop", c64);
+  if (c64.ok && fsync) {
+    double ratio = c64.per_s / fsync->per_s;
+    row("  64 connections / fsync limit (target >= 5x)", fixed(ratio, 1) + "x",
+        verdict(ratio >= 5));
+    row("  p99 ack at 64 connections (target < 25 ms)", fixed(c64.p99_ms, 2) + " ms",
+        verdict(c64.p99_ms < 25));
+  }
+
+  auto fan = fanout(server.port(), kSubscribers, kFanoutCommands, a.load.threads);
+  std::string fan_name = "fan-out to " + std::to_string(kSubscribers) + " subscribers, p99";
+  if (fan.ok) {
+    row(fan_name + " (target < 10 ms)", fixed(fan.p99_ms, 2) + " ms",
+        std::string(verdict(fan.p99_ms < 10)) + "; p50 " + fixed(fan.p50_ms, 2) + " ms over " +
+            std::to_string(fan.receipts) + " receipts of " + std::to_string(kFanoutCommands) +
+            " commands sent one at a time");
+  } else {
+    row(fan_name, "na", fan.error);
+  }
+
+  auto rss_mb_text = [](std::optional<double> mb) { return mb ? fixed(*mb, 1) + " MB" : "na"; };
+  row("server RSS at start", rss_mb_text(rss_start), "VmRSS, after start-up, before any load");
+  row("server RSS before the idle connections", rss_mb_text(server.rss_mb()),
+      "after the phases above");
+  auto idle = idle_rss(server, kIdleConnections, kIdleGrappes, a.load.threads);
+  std::string idle_name =
+      "server RSS, " + std::to_string(kIdleConnections) + " idle subscribed connections";
+  if (idle.ok) {
+    row(idle_name + " (target < 150 MB)", fixed(idle.rss_mb, 1) + " MB",
+        std::string(verdict(idle.rss_mb < 150)) + "; " + std::to_string(kIdleGrappes) +
+            " grappes, quiet " + fixed(idle.settle_s, 1) + " s after the first connect");
+  } else {
+    row(idle_name, "na", idle.error + " (" + std::to_string(idle.connected) + " subscribed)");
+  }
+
+  bool alive = server.alive();
+  if (!alive)
+    std::printf("grappe-server exited during the run; its log:\n%s", server.log_tail().c_str());
+  auto figure = [](bool ok, double v, int decimals) { return ok ? fixed(v, decimals) : "na"; };
+  std::printf(
+      "fsync_per_s=%s c1_per_s=%s c64_per_s=%s p99_ack_ms=%s fanout100_p99_ms=%s "
+      "rss_1000_mb=%s\n",
+      figure(fsync.has_value(), fsync ? fsync->per_s : 0, 0).c_str(),
+      figure(c1.ok, c1.per_s, 0).c_str(), figure(c64.ok, c64.per_s, 0).c_str(),
+      figure(c64.ok, c64.p99_ms, 2).c_str(), figure(fan.ok, fan.p99_ms, 2).c_str(),
+      figure(idle.ok, idle.rss_mb, 1).c_str());
+  bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok && alive;
+  return all ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = parse(argc, argv);
+  if (!args) {
+    std::cerr << "usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] "
+                 "[--server BIN]\n";
+    return 2;
+  }
+  try {
+    return run(*args);
+  } catch (const std::exception& e) {
+    std::cerr << "bench-server: " << e.what() << "\n";
+    return 1;
+  }
+}
