@@ -36,6 +36,10 @@ void Listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec) {
     spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
   } else {
+    // Small frames (an `event` then its `ack`) must not wait for the peer's delayed ACK (Nagle):
+    // without this an ack took 40 ms.
+    beast::error_code ignored;
+    socket.set_option(net::ip::tcp::no_delay(true), ignored);
     std::make_shared<HttpSession>(std::move(socket), core_)->run();
   }
   do_accept();
