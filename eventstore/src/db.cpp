@@ -45,10 +45,14 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   if (create_if_missing) std::filesystem::create_directories(dir, ec);
   rocksdb::ColumnFamilyOptions cfo;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name :
-       {"default", "log", "streams", "heads", "commands", "meta", "projections"}) {
+  // Read models are rewritten entry by entry as they change: a smaller memtable keeps the
+  // server's memory low (they are derived data; the log is the truth).
+  rocksdb::ColumnFamilyOptions projections_cfo;
+  projections_cfo.write_buffer_size = 16 << 20;
+  for (const char* name : {"default", "log", "streams", "heads", "commands", "meta"}) {
     cfs.emplace_back(name, cfo);
   }
+  cfs.emplace_back("projections", projections_cfo);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options(create_if_missing), dir.string(), cfs, &db->cf_, &raw);

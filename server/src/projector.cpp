@@ -56,13 +56,17 @@ void Projector::start() {
                *folded);
 }
 
+// Each save rewrites the changed grappes whole: once a second keeps that cheap under load, and a
+// crash only means folding that second again at the next start.
+constexpr auto kFlushEvery = std::chrono::seconds(1);
+
 void Projector::flush_loop(std::stop_token stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mu);
-      cv.wait_for(lock, stop, std::chrono::milliseconds(100), [] { return false; });
+      cv.wait_for(lock, stop, kFlushEvery, [] { return false; });
     }
     if (auto saved = models_.flush(store_); !saved) {
       spdlog::error("projections: {} (the log keeps every event; retrying)", saved.error());
