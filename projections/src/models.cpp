@@ -1,5 +1,6 @@
 #include "models.h"
 
+#include "binary.h"
 #include "grappe/domain/state_codec.h"
 #include "grappe/domain/streams.h"
 
@@ -48,9 +49,7 @@ void GrappesProjection::apply(const es::Record& record, const domain::Event& eve
 
 std::expected<void, std::string> GrappesProjection::load(std::string_view key,
                                                          std::string_view value) {
-  auto json = decode_value(value);
-  if (!json) return std::unexpected(json.error());
-  auto state = domain::grappe_state_from_json(*json);
+  auto state = decode_grappe(value);
   if (!state) return std::unexpected(state.error());
   states.insert_or_assign(std::string(key), std::move(*state));
   return {};
@@ -62,7 +61,7 @@ void GrappesProjection::collect(es::ProjectionWrite& write, bool everything) {
       write.puts.emplace_back(id, encode_value(to_json(state)));
   } else {
     for (const auto& id : changed_) {
-      write.puts.emplace_back(id, encode_value(to_json(states.at(id))));
+      write.puts.emplace_back(id, encode_grappe(states.at(id)));
     }
   }
   changed_.clear();

@@ -22,7 +22,7 @@ class GrappesProjection final : public Projection {
     return domain::stream_kind(stream) == domain::StreamKind::kGrappe;
   }
   std::string_view name() const override { return "grappes"; }
-  std::string_view code_version() const override { return "grappes/1"; }
+  std::string_view code_version() const override { return "grappes/2"; }
   std::unique_ptr<Projection> empty_copy() const override;
   void apply(const es::Record& record, const domain::Event& event) override;
   std::expected<void, std::string> load(std::string_view key, std::string_view value) override;

@@ -4,12 +4,11 @@
 #include <chrono>
 
 #include "grappe/projections/read_models.h"
+#include "log_reader.h"
 #include "models.h"
 
 namespace grappe::projections {
 namespace {
-
-constexpr std::size_t kChunk = 8192;  // records read from the log at a time
 
 // Folds `records` into `p` (only those past its position).
 void fold(Projection& p, const std::vector<es::Record>& records) {
@@ -104,23 +103,32 @@ std::expected<std::uint64_t, std::string> ReadModels::catch_up(es::Store& store,
   }
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t folded = 0;
-  while (from < target) {
-    auto batch = store.read_all(from, std::min<std::uint64_t>(kChunk, target - from));
-    if (!batch) return std::unexpected("reading the log: " + batch.error().message);
-    if (batch->empty()) break;
+  // Which record each projection still needs: fixed now (positions only grow).
+  std::vector<std::pair<const Projection*, std::uint64_t>> behind;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& p : all_) behind.emplace_back(p.get(), p->position);
+  }
+  LogReader reader(store, from, target, [behind](const es::Record& r) {
+    for (const auto& [p, position] : behind) {
+      if (position < r.position && p->wants(r.stream)) return true;
+    }
+    return false;
+  });
+  for (;;) {
+    auto chunk = reader.next();
+    if (!chunk) return std::unexpected(chunk.error());
+    if (!*chunk) break;
+    const auto& records = (*chunk)->records;
+    auto& events = (*chunk)->events;
     {
       std::unique_lock lock(mu_);
-      for (const auto& r : *batch) {
-        bool wanted = false;
-        for (const auto& p : all_) wanted |= p->position < r.position && p->wants(r.stream);
-        std::optional<domain::Event> event;
-        if (wanted) event = decode_record(r);
-        if (wanted && !event) ++unknown_;
-        apply_locked(r, event ? &*event : nullptr, true);
+      for (std::size_t k = 0; k < records.size(); ++k) {
+        apply_locked(records[k], events[k] ? &*events[k] : nullptr, true);
       }
     }
-    from = batch->back().position;
-    folded += batch->size();
+    from = records.back().position;
+    folded += records.size();
     if (progress) progress(from, target);
   }
   if (folded > 0) {
@@ -212,12 +220,20 @@ std::expected<void, std::string> ReadModels::rebuild(es::Store& store, std::stri
   const auto target = store.last_position();
   spdlog::info("projection {}: online rebuild of {} events started", name, target);
   // Beside the live one, which keeps serving: no lock while folding.
-  while (fresh->position < target) {
-    auto batch = store.read_all(fresh->position, kChunk);
-    if (!batch) return std::unexpected("reading the log: " + batch.error().message);
-    if (batch->empty()) break;
-    fold(*fresh, *batch);
-    progress_[i] = static_cast<double>(fresh->position) / static_cast<double>(target);
+  {
+    const Projection* p = fresh.get();
+    LogReader reader(store, 0, target, [p](const es::Record& r) { return p->wants(r.stream); });
+    for (;;) {
+      auto chunk = reader.next();
+      if (!chunk) return std::unexpected(chunk.error());
+      if (!*chunk) break;
+      const auto& records = (*chunk)->records;
+      for (std::size_t k = 0; k < records.size(); ++k) {
+        if (const auto& event = (*chunk)->events[k]) fresh->apply(records[k], *event);
+        fresh->position = records[k].position;
+      }
+      progress_[i] = static_cast<double>(fresh->position) / static_cast<double>(target);
+    }
   }
 
   // Save it (flushes wait), then catch up with the live one and swap.

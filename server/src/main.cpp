@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core.h"
+#include "grappe/projections/allocator.h"
 #include "listener.h"
 #include "projector.h"
 #include "startup.h"
@@ -152,6 +153,7 @@ int serve(const Options& options, Inputs& inputs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  grappe::projections::tune_allocator();
   auto options = parse_options(argc, argv);
   auto logger = spdlog::stderr_color_mt("grappe");
   spdlog::set_default_logger(logger);

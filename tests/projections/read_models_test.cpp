@@ -185,7 +185,7 @@ TEST(ReadModels, ProjectionOfAnotherCodeVersionIsRebuiltAtStart) {
   EXPECT_EQ(snapshot(m), offline_fold(*store));
   auto checkpoint = store->projection_checkpoint("grappes");
   ASSERT_TRUE(checkpoint && *checkpoint);
-  EXPECT_EQ((*checkpoint)->info, "grappes/1");
+  EXPECT_EQ((*checkpoint)->info, "grappes/2");
 }
 
 TEST(ReadModels, DataThatDoesNotReadBackIsRebuiltAtStart) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "grappe/projections/allocator.h"
 #include "grappe/projections/read_models.h"
 #include "progress.h"
 
@@ -21,15 +22,19 @@ int run_rebuild(const Globals& g, const std::string& name) {
     say_error("unknown projection '" + name + "' (known: " + known + ")");
     return kUsage;
   }
+  projections::tune_allocator();
   // Logs (stale projections, timings) go to standard error; results to standard output.
   spdlog::set_default_logger(spdlog::stderr_color_mt("admin"));
   spdlog::set_level(spdlog::level::warn);
   auto store = open_existing(g.data);
   if (!store) return store.error();
   ReadModels models;
-  if (auto loaded = models.load(**store); !loaded) {
-    say_error(loaded.error());
-    return kIoError;
+  // Rebuilding one: the others are read back so that they are not folded again.
+  if (!name.empty()) {
+    if (auto loaded = models.load(**store); !loaded) {
+      say_error(loaded.error());
+      return kIoError;
+    }
   }
   if (auto reset = models.reset(**store, name); !reset) {
     say_error(reset.error());
