@@ -144,6 +144,18 @@ std::vector<domain::User> ReadModels::users() const {
   return users_->directory.list();
 }
 
+void ReadModels::read_for_decision(
+    const std::string& id,
+    const std::function<void(const domain::GrappeState*, const EsmsLookup&)>& fn) const {
+  std::shared_lock lock(mu_);
+  auto it = grappes_->states.find(id);
+  EsmsLookup esms = [this](const std::string& finess) {
+    auto found = esms_->states.find(finess);
+    return found == esms_->states.end() ? domain::EsmsState{} : found->second;
+  };
+  fn(it == grappes_->states.end() ? nullptr : &it->second, esms);
+}
+
 void ReadModels::with_grappe(const std::string& id,
                              const std::function<void(const domain::GrappeState*)>& fn) const {
   std::shared_lock lock(mu_);

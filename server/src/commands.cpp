@@ -152,8 +152,25 @@ void CommandService::next_in_lane(const std::string& grappe) {
 void CommandService::attempt(std::shared_ptr<Attempt> a) {
   ++a->tries;
   const auto& r = a->request;
-  auto state = models_.grappe(r.grappe).value_or(domain::GrappeState{});
-  if (r.expected_version && *r.expected_version != state.version) {
+  domain::Context ctx{
+      a->user,
+      registry_,
+      config_,
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+      {},
+      r.grappe};
+  std::optional<std::expected<domain::Decision, domain::Rejection>> decision;
+  std::uint64_t version = 0;
+  // Decided in place, under the read models' read lock: a grappe's state can be large.
+  models_.read_for_decision(r.grappe, [&](const domain::GrappeState* found, const auto& esms) {
+    static const domain::GrappeState kNone;
+    const auto& state = found ? *found : kNone;
+    version = state.version;
+    if (r.expected_version && *r.expected_version != version) return;
+    ctx.esms = esms;
+    decision = domain::decide(state, a->command, ctx);
+  });
+  if (!decision) {
     // The read model may trail the log by a few records: compare with the log itself.
     auto actual = store_.stream_version(domain::grappe_stream(r.grappe));
     if (actual != *r.expected_version) {
@@ -165,25 +182,17 @@ void CommandService::attempt(std::shared_ptr<Attempt> a) {
     return models_.when_applied(store_.last_position(),
                                 [this, a] { boost::asio::post(pool_, [this, a] { attempt(a); }); });
   }
-  domain::Context ctx{
-      a->user,
-      registry_,
-      config_,
-      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-      [this](const std::string& finess) { return models_.esms(finess); },
-      r.grappe};
-  auto decision = domain::decide(state, a->command, ctx);
-  if (!decision) return finish_rejected(a, decision.error());
+  if (!*decision) return finish_rejected(a, decision->error());
 
   es::AppendRequest append;
   append.command_id = r.id;
   append.parts.push_back(
-      {domain::grappe_stream(r.grappe), state.version, to_new_events(decision->grappe, a->user)});
-  for (const auto& part : decision->esms) {
+      {domain::grappe_stream(r.grappe), version, to_new_events((*decision)->grappe, a->user)});
+  for (const auto& part : (*decision)->esms) {
     append.parts.push_back({domain::esms_stream(part.finess), part.expected_version,
                             to_new_events(part.events, a->user)});
   }
-  a->ack_version = state.version + decision->grappe.size();
+  a->ack_version = version + (*decision)->grappe.size();
   append.outcome = ack_answer(r, a->ack_version).dump();
   store_.append(std::move(append),
                 [this, a](es::AppendOutcome outcome) { on_appended(a, std::move(outcome)); });

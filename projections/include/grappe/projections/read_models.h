@@ -105,6 +105,13 @@ class ReadModels {
   std::optional<domain::User> user_by_token_hash(const std::string& token_sha256) const;
   std::optional<domain::User> user(const std::string& id) const;
   std::vector<domain::User> users() const;
+  using EsmsLookup = std::function<domain::EsmsState(const std::string& finess)>;
+  // Calls `fn` with the grappe's state (nullptr if unknown) and a lookup of establishment
+  // states, all under one read lock: deciding a command without copying a large state. `fn`
+  // must not call back into ReadModels (the lookup is the way to read establishments).
+  void read_for_decision(
+      const std::string& id,
+      const std::function<void(const domain::GrappeState*, const EsmsLookup&)>& fn) const;
   // Calls `fn` with the grappe's current state (nullptr if unknown) while no record is being
   // applied, so that what `fn` registers sees every later record and none earlier.
   void with_grappe(const std::string& id,
