@@ -215,4 +215,42 @@ std::expected<domain::GrappeState, std::string> decode_grappe(std::string_view b
   return s;
 }
 
+std::string encode_esms(const domain::EsmsState& s) {
+  Writer w;
+  w.u(kFormat);
+  w.u(s.version);
+  w.u(s.memberships.size());
+  for (const auto& m : s.memberships) {
+    w.s(m.grappe);
+    w.s(m.call);
+    w.s(m.status);
+  }
+  const bool has_profile = s.profile != domain::EstablishmentProfileUpdated{};
+  w.b(has_profile);
+  if (has_profile) w.s(domain::encode(domain::Event(s.profile)).dump());
+  return std::move(w.out);
+}
+
+std::expected<domain::EsmsState, std::string> decode_esms(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.u() != kFormat) return std::unexpected("format d'état inconnu");
+  domain::EsmsState s;
+  s.version = r.u();
+  for (auto n = r.count(); n > 0 && r.ok(); --n) {
+    domain::EsmsState::Membership m;
+    m.grappe = r.s();
+    m.call = r.s();
+    m.status = r.s();
+    s.memberships.push_back(std::move(m));
+  }
+  if (r.b()) {
+    auto json = nlohmann::json::parse(r.s(), nullptr, false);
+    auto event = domain::decode("EstablishmentProfileUpdated", json);
+    if (!event) return std::unexpected("profil illisible : " + event.error());
+    s.profile = std::get<domain::EstablishmentProfileUpdated>(*event);
+  }
+  if (!r.ok() || !r.at_end()) return std::unexpected("état tronqué ou illisible");
+  return s;
+}
+
 }  // namespace grappe::projections

@@ -14,4 +14,8 @@ namespace grappe::projections {
 std::string encode_grappe(const domain::GrappeState& state);
 std::expected<domain::GrappeState, std::string> decode_grappe(std::string_view bytes);
 
+// An establishment's memberships and profile (the profile, rarely set, as its event JSON).
+std::string encode_esms(const domain::EsmsState& state);
+std::expected<domain::EsmsState, std::string> decode_esms(std::string_view bytes);
+
 }  // namespace grappe::projections

@@ -83,9 +83,7 @@ void EstablishmentsProjection::apply(const es::Record& record, const domain::Eve
 
 std::expected<void, std::string> EstablishmentsProjection::load(std::string_view key,
                                                                 std::string_view value) {
-  auto json = decode_value(value);
-  if (!json) return std::unexpected(json.error());
-  auto state = domain::esms_state_from_json(*json);
+  auto state = decode_esms(value);
   if (!state) return std::unexpected(state.error());
   states.insert_or_assign(std::string(key), std::move(*state));
   return {};
@@ -93,7 +91,7 @@ std::expected<void, std::string> EstablishmentsProjection::load(std::string_view
 
 void EstablishmentsProjection::collect(es::ProjectionWrite& write, bool everything) {
   auto put = [&](const std::string& id, const domain::EsmsState& s) {
-    write.puts.emplace_back(id, encode_value(domain::esms_state_json(s)));
+    write.puts.emplace_back(id, encode_esms(s));
   };
   if (everything) {
     for (const auto& [id, state] : states) put(id, state);

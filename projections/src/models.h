@@ -43,7 +43,7 @@ class EstablishmentsProjection final : public Projection {
     return domain::stream_kind(stream) == domain::StreamKind::kEsms;
   }
   std::string_view name() const override { return "establishments"; }
-  std::string_view code_version() const override { return "establishments/1"; }
+  std::string_view code_version() const override { return "establishments/2"; }
   std::unique_ptr<Projection> empty_copy() const override;
   void apply(const es::Record& record, const domain::Event& event) override;
   std::expected<void, std::string> load(std::string_view key, std::string_view value) override;

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 
 #include "grappe/projections/read_models.h"
 #include "log_reader.h"
@@ -45,15 +46,30 @@ std::expected<void, std::string> ReadModels::load(es::Store& store) {
   std::lock_guard saving(save_mu_);
   std::unique_lock lock(mu_);
   const auto head = store.last_position();
-  for (std::size_t i = 0; i < all_.size(); ++i) {
-    auto fresh = all_[i]->empty_copy();
-    const auto name = fresh->name();
+  // Read back side by side: each projection on its own thread (a start waits for the largest).
+  struct Loaded {
+    std::unique_ptr<Projection> fresh;
     std::string problem;
-    auto checkpoint =
-        store.load_projection(name, [&](std::string_view key, std::string_view value) {
-          if (!problem.empty()) return;
-          if (auto loaded = fresh->load(key, value); !loaded) problem = loaded.error();
-        });
+    std::expected<std::optional<es::ProjectionCheckpoint>, es::StoreError> checkpoint;
+    double seconds = 0;
+  };
+  std::vector<std::future<Loaded>> loading;
+  for (std::size_t i = 0; i < all_.size(); ++i) {
+    loading.push_back(std::async(std::launch::async, [&store, p = all_[i]->empty_copy()]() mutable {
+      const auto start = std::chrono::steady_clock::now();
+      Loaded l{std::move(p), {}, std::nullopt, 0};
+      l.checkpoint =
+          store.load_projection(l.fresh->name(), [&](std::string_view key, std::string_view value) {
+            if (!l.problem.empty()) return;
+            if (auto loaded = l.fresh->load(key, value); !loaded) l.problem = loaded.error();
+          });
+      l.seconds = seconds_since(start);
+      return l;
+    }));
+  }
+  for (std::size_t i = 0; i < all_.size(); ++i) {
+    auto [fresh, problem, checkpoint, seconds] = loading[i].get();
+    const auto name = fresh->name();
     if (!checkpoint) {
       return std::unexpected("reading projection " + std::string(name) + ": " +
                              checkpoint.error().message);
@@ -71,8 +87,8 @@ std::expected<void, std::string> ReadModels::load(es::Store& store) {
               std::to_string(head);
     } else {
       fresh->position = (*checkpoint)->position;
-      spdlog::info("projection {}: {} entries at checkpoint {}", name, fresh->size(),
-                   fresh->position);
+      spdlog::info("projection {}: {} entries at checkpoint {}, read in {:.0f} ms", name,
+                   fresh->size(), fresh->position, seconds * 1000);
     }
     if (!stale.empty()) {
       spdlog::warn("projection {}: {}; rebuilding it from the log", name, stale);

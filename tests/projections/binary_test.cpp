@@ -70,5 +70,26 @@ TEST(GrappeBinary, TruncatedOrDamagedBytesAreRefused) {
   }
 }
 
+TEST(EsmsBinary, RoundTripsMembershipsAndProfile) {
+  domain::EsmsState s;
+  s.version = 9;
+  s.memberships.push_back({"g1", "default", "withdrawn"});
+  s.memberships.push_back({"g2", "default", "accepted"});
+  auto back = decode_esms(encode_esms(s));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(*back, s);
+  s.profile.dui = domain::Dui{"Éditeur", "Logiciel"};
+  s.profile.publics = std::vector<std::string>{"PA"};
+  s.profile.looking_for_grappe = true;
+  s.profile.note = "note";
+  back = decode_esms(encode_esms(s));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(*back, s);
+  auto bytes = encode_esms(s);
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(decode_esms(std::string_view(bytes).substr(0, n))) << "cut at " << n;
+  }
+}
+
 }  // namespace
 }  // namespace grappe::projections

@@ -198,7 +198,7 @@ TEST(ReadModels, DataThatDoesNotReadBackIsRebuiltAtStart) {
   }
   es::ProjectionWrite damage{
       "establishments",  false, {{"331000000", "\x01\x02"}}, {}, store->last_position(),
-      "establishments/1"};
+      "establishments/2"};
   ASSERT_TRUE(store->write_projection(damage));
   ReadModels m;
   ASSERT_TRUE(m.load(*store));
