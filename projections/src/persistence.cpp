@@ -42,6 +42,12 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+void ReadModels::bind_typed() {
+  grappes_ = static_cast<GrappesProjection*>(all_[0].get());
+  esms_ = static_cast<EstablishmentsProjection*>(all_[1].get());
+  users_ = static_cast<UsersProjection*>(all_[2].get());
+}
+
 std::expected<void, std::string> ReadModels::load(es::Store& store) {
   std::lock_guard saving(save_mu_);
   std::unique_lock lock(mu_);
@@ -102,9 +108,7 @@ std::expected<void, std::string> ReadModels::load(es::Store& store) {
     replace_[i] = false;
     all_[i] = std::move(fresh);
   }
-  grappes_ = static_cast<GrappesProjection*>(all_[0].get());
-  esms_ = static_cast<EstablishmentsProjection*>(all_[1].get());
-  users_ = static_cast<UsersProjection*>(all_[2].get());
+  bind_typed();
   position_ = lowest_position(all_);
   return {};
 }
@@ -207,9 +211,7 @@ std::expected<void, std::string> ReadModels::reset(es::Store& store, std::string
     replace_[i] = false;
   }
   std::unique_lock lock(mu_);
-  grappes_ = static_cast<GrappesProjection*>(all_[0].get());
-  esms_ = static_cast<EstablishmentsProjection*>(all_[1].get());
-  users_ = static_cast<UsersProjection*>(all_[2].get());
+  bind_typed();
   position_ = lowest_position(all_);
   return {};
 }
@@ -273,9 +275,7 @@ std::expected<void, std::string> ReadModels::rebuild(es::Store& store, std::stri
       fold(*fresh, *batch);
     }
     std::swap(all_[i], fresh);
-    grappes_ = static_cast<GrappesProjection*>(all_[0].get());
-    esms_ = static_cast<EstablishmentsProjection*>(all_[1].get());
-    users_ = static_cast<UsersProjection*>(all_[2].get());
+    bind_typed();
     swapped_at = all_[i]->position;
   }
   saved_[i] = write.checkpoint;

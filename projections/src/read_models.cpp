@@ -12,10 +12,8 @@ ReadModels::ReadModels() {
   auto grappes = std::make_unique<GrappesProjection>();
   auto esms = std::make_unique<EstablishmentsProjection>();
   auto users = std::make_unique<UsersProjection>();
-  grappes_ = grappes.get();
-  esms_ = esms.get();
-  users_ = users.get();
   all_ = {std::move(grappes), std::move(esms), std::move(users)};
+  bind_typed();
 }
 
 ReadModels::~ReadModels() = default;

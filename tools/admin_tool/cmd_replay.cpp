@@ -5,6 +5,7 @@
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"
+#include "grappe/projections/projection.h"
 #include "record_json.h"
 
 namespace grappe::admin {
@@ -33,7 +34,7 @@ std::expected<domain::GrappeState, es::StoreError> fold(es::Store& store, const 
       if (version && record.version > *version) return state;
       if (at && record.timestamp > *at) return state;
       auto event = domain::decode(record.type, nlohmann::json::parse(record.data, nullptr, false));
-      if (event) state = domain::evolve(std::move(state), *event, event_meta(record));
+      if (event) state = domain::evolve(std::move(state), *event, projections::event_meta(record));
       from = record.version;
     }
     if (page->size() < kPage) return state;

@@ -273,8 +273,4 @@ Json event_json(const es::Record& r) {
           {"id", r.id}};
 }
 
-domain::EventMeta event_meta(const es::Record& r) {
-  return domain::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name};
-}
-
 }  // namespace grappe::admin

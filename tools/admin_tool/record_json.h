@@ -30,8 +30,4 @@ std::expected<es::Record, std::string> parse_export_line(std::string_view line);
 // {version, position, type, data, actor, at, commandId, hash, id}.
 nlohmann::json event_json(const es::Record& r);
 
-// What the domain's evolve() needs to know of a stored event besides its data (as the server's
-// read models build it).
-domain::EventMeta event_meta(const es::Record& r);
-
 }  // namespace grappe::admin

@@ -119,6 +119,7 @@ class ReadModels {
 
  private:
   std::size_t index(std::string_view name) const;
+  void bind_typed();  // points grappes_, esms_, users_ at all_'s entries (after a swap)
   void apply_locked(const es::Record& record, const domain::Event* event, bool catching_up);
   void run_waiters_locked(std::vector<std::function<void()>>& ready);
   std::expected<void, std::string> save(es::Store& store, Projection& p, bool everything);
