@@ -57,12 +57,9 @@ std::expected<void, std::string> GrappesProjection::load(std::string_view key,
 
 void GrappesProjection::collect(es::ProjectionWrite& write, bool everything) {
   if (everything) {
-    for (const auto& [id, state] : states)
-      write.puts.emplace_back(id, encode_value(to_json(state)));
+    for (const auto& [id, state] : states) write.puts.emplace_back(id, encode_grappe(state));
   } else {
-    for (const auto& id : changed_) {
-      write.puts.emplace_back(id, encode_grappe(states.at(id)));
-    }
+    for (const auto& id : changed_) write.puts.emplace_back(id, encode_grappe(states.at(id)));
   }
   changed_.clear();
 }

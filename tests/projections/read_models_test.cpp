@@ -280,5 +280,26 @@ TEST(ReadModels, OnlineRebuildUnderConcurrentAppendsEqualsAnOfflineRebuild) {
   EXPECT_EQ(snapshot(reloaded), live);
 }
 
+TEST(ReadModels, WhatAnOnlineRebuildSavesReadsBackAtTheNextStart) {
+  TempDir dir;
+  auto store = open(dir.path);
+  Log(*store).history(4, 3);
+  json before;
+  {
+    ReadModels m;
+    ASSERT_TRUE(m.load(*store));
+    ASSERT_TRUE(m.catch_up(*store, {}));
+    for (auto name : ReadModels::kNames) ASSERT_TRUE(m.rebuild(*store, name));
+    before = snapshot(m);
+  }
+  ReadModels reloaded;
+  ASSERT_TRUE(reloaded.load(*store));
+  for (const auto& s : reloaded.status()) EXPECT_EQ(s.position, store->last_position()) << s.name;
+  auto folded = reloaded.catch_up(*store, {});
+  ASSERT_TRUE(folded);
+  EXPECT_EQ(*folded, 0u);
+  EXPECT_EQ(snapshot(reloaded), before);
+}
+
 }  // namespace
 }  // namespace grappe::projections
