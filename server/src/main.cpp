@@ -8,8 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "allocator.h"
 #include "core.h"
-#include "grappe/projections/allocator.h"
 #include "listener.h"
 #include "projector.h"
 #include "startup.h"
@@ -153,11 +153,11 @@ int serve(const Options& options, Inputs& inputs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  grappe::projections::tune_allocator();
   auto options = parse_options(argc, argv);
   auto logger = spdlog::stderr_color_mt("grappe");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(options.log_level));
+  spdlog::info("allocator: {}", grappe::allocator_description());
   Inputs inputs;
   try {
     inputs = load_inputs(options);

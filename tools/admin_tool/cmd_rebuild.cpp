@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "grappe/projections/allocator.h"
 #include "grappe/projections/read_models.h"
 #include "progress.h"
 
@@ -22,7 +21,6 @@ int run_rebuild(const Globals& g, const std::string& name) {
     say_error("unknown projection '" + name + "' (known: " + known + ")");
     return kUsage;
   }
-  projections::tune_allocator();
   // Logs (stale projections, timings) go to standard error; results to standard output.
   spdlog::set_default_logger(spdlog::stderr_color_mt("admin"));
   spdlog::set_level(spdlog::level::warn);
