@@ -152,9 +152,13 @@ struct Apply {
 
 }  // namespace
 
-GrappeState evolve(GrappeState state, const Event& event, const EventMeta& meta) {
+void evolve_in_place(GrappeState& state, const Event& event, const EventMeta& meta) {
   std::visit(Apply{state, meta}, event);
   state.version = meta.version;
+}
+
+GrappeState evolve(GrappeState state, const Event& event, const EventMeta& meta) {
+  evolve_in_place(state, event, meta);
   return state;
 }
 
@@ -187,9 +191,13 @@ struct ApplyEsms {
 
 }  // namespace
 
-EsmsState evolve_esms(EsmsState state, const Event& event, const EventMeta& meta) {
+void evolve_esms_in_place(EsmsState& state, const Event& event, const EventMeta& meta) {
   std::visit(ApplyEsms{state}, event);
   state.version = meta.version;
+}
+
+EsmsState evolve_esms(EsmsState state, const Event& event, const EventMeta& meta) {
+  evolve_esms_in_place(state, event, meta);
   return state;
 }
 

@@ -126,7 +126,17 @@ domain::ValidationReport get_report(Reader& r) {
 
 std::string encode_grappe(const domain::GrappeState& s) {
   Writer w;
-  w.out.reserve(256 + s.members.size() * 96 + s.comments.size() * 96);
+  // Reserved once (growing a large buffer copies it each time): strings plus a few bytes each.
+  std::size_t size = 1024 + s.description.size();
+  for (const auto& m : s.members) {
+    size += 32 + m.finess.size() + m.ej.size() + m.name.size() + m.category.size() +
+            m.departement.size() + m.since.size();
+  }
+  for (const auto& comment : s.comments) {
+    size += 16 + comment.text.size() + comment.by.id.size() + comment.by.name.size() +
+            comment.at.size();
+  }
+  w.out.reserve(size);
   w.u(kFormat);
   w.u(s.version);
   for (const auto* f : {&s.id, &s.name, &s.call, &s.region, &s.porteur, &s.description}) w.s(*f);

@@ -43,8 +43,8 @@ void GrappesProjection::apply(const es::Record& record, const domain::Event& eve
   std::string_view id;
   if (!id_if(record, domain::StreamKind::kGrappe, id)) return;
   auto [it, fresh] = states.try_emplace(std::string(id));
-  it->second = domain::evolve(std::move(it->second), event, event_meta(record));
-  changed_.insert(it->first);
+  domain::evolve_in_place(it->second, event, event_meta(record));
+  changed_.insert(&*it);
 }
 
 std::expected<void, std::string> GrappesProjection::load(std::string_view key,
@@ -59,7 +59,7 @@ void GrappesProjection::collect(es::ProjectionWrite& write, bool everything) {
   if (everything) {
     for (const auto& [id, state] : states) write.puts.emplace_back(id, encode_grappe(state));
   } else {
-    for (const auto& id : changed_) write.puts.emplace_back(id, encode_grappe(states.at(id)));
+    for (const auto* e : changed_) write.puts.emplace_back(e->first, encode_grappe(e->second));
   }
   changed_.clear();
 }
@@ -74,8 +74,8 @@ void EstablishmentsProjection::apply(const es::Record& record, const domain::Eve
   std::string_view id;
   if (!id_if(record, domain::StreamKind::kEsms, id)) return;
   auto [it, fresh] = states.try_emplace(std::string(id));
-  it->second = domain::evolve_esms(std::move(it->second), event, event_meta(record));
-  changed_.insert(it->first);
+  domain::evolve_esms_in_place(it->second, event, event_meta(record));
+  changed_.insert(&*it);
 }
 
 std::expected<void, std::string> EstablishmentsProjection::load(std::string_view key,
@@ -93,7 +93,7 @@ void EstablishmentsProjection::collect(es::ProjectionWrite& write, bool everythi
   if (everything) {
     for (const auto& [id, state] : states) put(id, state);
   } else {
-    for (const auto& id : changed_) put(id, states.at(id));
+    for (const auto* e : changed_) put(e->first, e->second);
   }
   changed_.clear();
 }

@@ -33,7 +33,8 @@ class GrappesProjection final : public Projection {
   std::unordered_map<std::string, domain::GrappeState> states;
 
  private:
-  std::unordered_set<std::string> changed_;
+  // Entries of `states` (their nodes never move, and no state is ever erased).
+  std::unordered_set<const decltype(states)::value_type*> changed_;
 };
 
 // Establishment → memberships and profile (stream esms-<finess>).
@@ -54,7 +55,7 @@ class EstablishmentsProjection final : public Projection {
   std::unordered_map<std::string, domain::EsmsState> states;
 
  private:
-  std::unordered_set<std::string> changed_;
+  std::unordered_set<const decltype(states)::value_type*> changed_;  // entries, as above
 };
 
 // The user directory (stream users). Key "" holds the stream version; others one user each.

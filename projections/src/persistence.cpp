@@ -11,6 +11,8 @@
 namespace grappe::projections {
 namespace {
 
+constexpr std::size_t kParallelCollect = 10'000;  // changed keys
+
 // Folds `records` into `p` (only those past its position).
 void fold(Projection& p, const std::vector<es::Record>& records) {
   for (const auto& r : records) {
@@ -167,19 +169,27 @@ std::expected<std::uint64_t, std::string> ReadModels::catch_up(es::Store& store,
 std::expected<void, std::string> ReadModels::flush(es::Store& store) {
   std::lock_guard saving(save_mu_);
   std::vector<std::pair<std::size_t, es::ProjectionWrite>> writes;
+  writes.reserve(all_.size());
   {
     std::unique_lock lock(mu_);
+    // Large collections (after a fold from scratch) are encoded side by side.
+    std::vector<std::future<void>> encoding;
     for (std::size_t i = 0; i < all_.size(); ++i) {
       Projection& p = *all_[i];
       if (p.changed() == 0 && p.position == saved_[i] && !replace_[i]) continue;
-      es::ProjectionWrite write;
+      auto& [index, write] = writes.emplace_back(i, es::ProjectionWrite{});
       write.projection = std::string(p.name());
       write.replace = replace_[i];
-      p.collect(write, replace_[i]);
       write.checkpoint = p.position;
       write.info = std::string(p.code_version());
-      writes.emplace_back(i, std::move(write));
+      if (p.changed() >= kParallelCollect || replace_[i]) {
+        encoding.push_back(
+            std::async(std::launch::async, [&p, &write] { p.collect(write, write.replace); }));
+      } else {
+        p.collect(write, write.replace);
+      }
     }
+    for (auto& e : encoding) e.get();
   }
   std::string problem;
   for (auto& [i, write] : writes) {

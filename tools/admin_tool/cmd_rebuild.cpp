@@ -26,7 +26,9 @@ int run_rebuild(const Globals& g, const std::string& name) {
   spdlog::set_level(spdlog::level::warn);
   auto store = open_existing(g.data);
   if (!store) return store.error();
-  ReadModels models;
+  // Never destroyed: the process ends right after, and freeing millions of small objects one
+  // by one would only make the command slower (the store itself is closed properly).
+  auto& models = *new ReadModels;
   // Rebuilding one: the others are read back so that they are not folded again.
   if (!name.empty()) {
     if (auto loaded = models.load(**store); !loaded) {

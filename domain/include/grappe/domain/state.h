@@ -78,6 +78,8 @@ struct GrappeState {
 
 // Applies one event of the grappe's stream; sets version = meta.version.
 GrappeState evolve(GrappeState state, const Event& event, const EventMeta& meta);
+// The same, in place (read models fold millions of events: no move of the state per event).
+void evolve_in_place(GrappeState& state, const Event& event, const EventMeta& meta);
 
 // PROTOCOL.md "Grappe state", plus `counts.revoked`, `comments`:[{text, by:{id,name}, at}] and
 // `createdAt`.
@@ -103,6 +105,7 @@ struct EsmsState {
 };
 
 EsmsState evolve_esms(EsmsState state, const Event& event, const EventMeta& meta);
+void evolve_esms_in_place(EsmsState& state, const Event& event, const EventMeta& meta);
 // {"memberships":[{grappe,call,status}], "profile":{…}}
 nlohmann::json to_json(const EsmsState& state);
 
