@@ -84,6 +84,13 @@ void row(const std::string& name, const std::string& figure, const std::string& 
   std::fflush(stdout);
 }
 
+double self_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
 const char* verdict(bool met) {
   return met ? "met" : "MISSED";
 }
@@ -120,12 +127,25 @@ int run(const Args& a) {
   }
   fs::remove_all(base.path() / "fsync");
 
-  auto c1 = closed_loop(server.port(), 1, a.load);
-  load_row("1 connection, closed loop", c1);
-  auto c16 = closed_loop(server.port(), 16, a.load);
-  load_row("16 connections, closed loop", c16);
-  auto c64 = closed_loop(server.port(), 64, a.load);
-  load_row("64 connections, closed loop", c64);
+  // Each phase also reports the CPU time spent per acked command by the server and by this
+  // process (the load), which share the machine's cores.
+  auto phase = [&](const std::string& name, int connections) {
+    auto server_before = server.cpu_seconds();
+    auto self_before = self_cpu_seconds();
+    auto r = closed_loop(server.port(), connections, a.load);
+    load_row(name, r);
+    auto server_after = server.cpu_seconds();
+    if (r.ok && r.acked > 0 && server_before && server_after) {
+      double per = 1e6 / static_cast<double>(r.acked);
+      row("  CPU per acked command: server, load", "",
+          fixed((*server_after - *server_before) * per, 0) + " us, " +
+              fixed((self_cpu_seconds() - self_before) * per, 0) + " us");
+    }
+    return r;
+  };
+  auto c1 = phase("1 connection, closed loop", 1);
+  auto c16 = phase("16 connections, closed loop", 16);
+  auto c64 = phase("64 connections, closed loop", 64);
   if (c64.ok && fsync) {
     double ratio = c64.per_s / fsync->per_s;
     row("  64 connections / fsync limit (target >= 5x)", fixed(ratio, 1) + "x",

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -165,6 +167,22 @@ std::optional<double> ServerProcess::rss_mb() const {
     status.ignore(1 << 20, '\n');
   }
   return std::nullopt;
+}
+
+std::optional<double> ServerProcess::cpu_seconds() const {
+  // /proc/<pid>/stat: fields 14 and 15 are utime and stime, in clock ticks; the command name
+  // (field 2) is in parentheses and may hold spaces, so count from the last ')'.
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::atof(field.c_str());
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string ServerProcess::log_tail(int lines) const {

@@ -44,6 +44,8 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   // VmRSS of the server from /proc/PID/status, in MiB; nullopt if unreadable.
   std::optional<double> rss_mb() const;
+  // CPU time used so far (user + system, all threads), from /proc.
+  std::optional<double> cpu_seconds() const;
   // False once the process has exited (it is then reaped).
   bool alive();
   // The last `lines` lines of the server's standard error, for failure reports.
