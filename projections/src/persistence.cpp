@@ -226,10 +226,15 @@ std::expected<void, std::string> ReadModels::reset(es::Store& store, std::string
   return {};
 }
 
-std::expected<void, std::string> ReadModels::rebuild(es::Store& store, std::string_view name) {
+bool ReadModels::claim_rebuild(std::string_view name) {
+  return known(name) && !rebuilding_[index(name)].exchange(true);
+}
+
+std::expected<void, std::string> ReadModels::rebuild(es::Store& store, std::string_view name,
+                                                     bool claimed) {
   if (!known(name)) return std::unexpected("unknown projection");
   const std::size_t i = index(name);
-  if (rebuilding_[i].exchange(true)) return std::unexpected("already rebuilding");
+  if (!claimed && rebuilding_[i].exchange(true)) return std::unexpected("already rebuilding");
   struct Done {
     ReadModels& m;
     std::size_t i;

@@ -79,19 +79,18 @@ bool Projector::rebuild(const std::string& name, std::string& why) {
     why = "unknown projection";
     return false;
   }
-  for (const auto& s : models_.status()) {
-    if (s.name == name && s.rebuilding) {
-      why = "projection " + name + " is already being rebuilt";
-      return false;
-    }
-  }
   std::lock_guard lock(rebuild_mu_);
   if (stopping_) {
     why = "the server is stopping";
     return false;
   }
+  // Marked now, so that the status read right after the 202 already shows it rebuilding.
+  if (!models_.claim_rebuild(name)) {
+    why = "projection " + name + " is already being rebuilt";
+    return false;
+  }
   rebuilds_.emplace_back([this, name] {
-    if (auto done = models_.rebuild(store_, name); !done) {
+    if (auto done = models_.rebuild(store_, name, true); !done) {
       spdlog::error("projection {}: online rebuild failed: {}", name, done.error());
     }
   });

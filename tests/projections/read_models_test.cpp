@@ -301,5 +301,21 @@ TEST(ReadModels, WhatAnOnlineRebuildSavesReadsBackAtTheNextStart) {
   EXPECT_EQ(snapshot(reloaded), before);
 }
 
+TEST(ReadModels, AClaimedRebuildShowsAtOnceAndCannotBeClaimedTwice) {
+  TempDir dir;
+  auto store = open(dir.path);
+  Log(*store).history(2, 2);
+  ReadModels m;
+  ASSERT_TRUE(m.catch_up(*store, {}));
+  EXPECT_FALSE(m.claim_rebuild("nope"));
+  ASSERT_TRUE(m.claim_rebuild("grappes"));
+  EXPECT_TRUE(m.status()[0].rebuilding);
+  EXPECT_FALSE(m.claim_rebuild("grappes"));
+  EXPECT_FALSE(m.rebuild(*store, "grappes"));  // unclaimed: refused while the claim runs
+  ASSERT_TRUE(m.rebuild(*store, "grappes", true));
+  EXPECT_FALSE(m.status()[0].rebuilding);
+  EXPECT_TRUE(m.claim_rebuild("grappes"));
+}
+
 }  // namespace
 }  // namespace grappe::projections

@@ -2,22 +2,30 @@
 import {el} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
 
-const POLL_MS = 2000;
+const POLL_MS = 1000;
 
 export function mountAdmin(root, app) {
   const projections =
       el('div', {'data-testid': 'projections', 'aria-live': 'polite'},
          el('p', {class: 'loading'}, 'Chargement…'));
   const users = el('div', {'data-testid': 'users'}, el('p', {class: 'loading'}, 'Chargement…'));
-  const notice = el('p', {role: 'status'});
+  const notice = el('p', {role: 'status', 'data-testid': 'projections-notice'});
   let timer = null;
   let alive = true;
+  let watching = null;  // the projection whose rebuild this page asked for
 
   async function loadProjections() {
     try {
       const r = await app.api.get('/api/admin/projections');
-      projections.replaceChildren(projectionsTable(r.projections ?? [], rebuild));
-      if (alive && (r.projections ?? []).some((p) => p.status === 'rebuilding'))
+      const list = r.projections ?? [];
+      projections.replaceChildren(projectionsTable(list, rebuild));
+      const watched = list.find((p) => p.name === watching);
+      if (watched && watched.status !== 'rebuilding') {
+        notice.textContent = `Reconstruction de ${watching} terminée : à jour à la position ${
+            watched.position}.`;
+        watching = null;
+      }
+      if (alive && list.some((p) => p.status === 'rebuilding'))
         timer = setTimeout(loadProjections, POLL_MS);
     } catch (e) {
       projections.replaceChildren(
@@ -32,7 +40,8 @@ export function mountAdmin(root, app) {
     notice.textContent = `Reconstruction de ${name} demandée…`;
     try {
       await app.api.post(`/api/admin/projections/${encodeURIComponent(name)}/rebuild`, {});
-      notice.textContent = `Reconstruction de ${name} en cours.`;
+      notice.textContent = `Reconstruction de ${name} en cours…`;
+      watching = name;
     } catch (e) {
       notice.textContent =
           e.status === 404 ? 'Indisponible sur ce serveur.' : `Refusé : ${e.message}`;

@@ -60,7 +60,13 @@ class ReadModels {
   std::expected<void, std::string> reset(es::Store& store, std::string_view name);
   // Online rebuild of `name`: folds the log into a new copy while the live one keeps serving,
   // saves it, catches it up with live records and swaps it in. Blocking: call it on a worker.
-  std::expected<void, std::string> rebuild(es::Store& store, std::string_view name);
+  // `claimed`: the caller already marked it with claim_rebuild() (so that a status read right
+  // after the request shows it rebuilding); otherwise rebuild() marks it, or fails when a rebuild
+  // of it is already running.
+  std::expected<void, std::string> rebuild(es::Store& store, std::string_view name,
+                                           bool claimed = false);
+  // Marks `name` as rebuilding; false when it is unknown or already being rebuilt.
+  bool claim_rebuild(std::string_view name);
 
   struct Status {
     std::string name;
