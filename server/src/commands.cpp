@@ -98,6 +98,7 @@ struct CommandService::Attempt {
   int tries = 0;
   Clock::time_point started = Clock::now();
   std::uint64_t ack_version = 0;
+  std::string ack_text;  // the outcome appended with the events
 };
 
 CommandService::CommandService(es::Store& store, ReadModels& models,
@@ -130,7 +131,9 @@ void CommandService::execute(const domain::User& user, CommandRequest request, D
     lane.push_back(a);
     first = lane.size() == 1;
   }
-  if (first) boost::asio::post(pool_, [this, a] { attempt(a); });
+  // The first of its lane is decided at once on the caller's thread (a connection's or the
+  // HTTP handler's, never the store's or the projector's); later ones and retries on the pool.
+  if (first) attempt(a);
 }
 
 void CommandService::next_in_lane(const std::string& grappe) {
@@ -194,6 +197,7 @@ void CommandService::attempt(std::shared_ptr<Attempt> a) {
   }
   a->ack_version = version + (*decision)->grappe.size();
   append.outcome = ack_answer(r, a->ack_version).dump();
+  a->ack_text = append.outcome;
   store_.append(std::move(append),
                 [this, a](es::AppendOutcome outcome) { on_appended(a, std::move(outcome)); });
 }
@@ -201,7 +205,10 @@ void CommandService::attempt(std::shared_ptr<Attempt> a) {
 void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome outcome) {
   if (outcome) {
     metrics_.append_latency(std::chrono::duration<double>(Clock::now() - a->started).count());
-    auto answer = nlohmann::json::parse(outcome->outcome, nullptr, false);
+    // Our own ack unless the command had already been answered (the first answer then wins).
+    auto answer = outcome->outcome == a->ack_text
+                      ? ack_answer(a->request, a->ack_version)
+                      : nlohmann::json::parse(outcome->outcome, nullptr, false);
     if (answer.is_discarded()) answer = ack_answer(a->request, a->ack_version);
     auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
     metrics_.command(code);
