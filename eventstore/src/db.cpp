@@ -66,6 +66,9 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   }
   if (!s.ok()) return std::unexpected(io_error(s, "cannot open event store " + dir.string()));
   db->db_.reset(raw);
+  // Files of a bulk projection write that a crash interrupted (see projections.cpp): never
+  // ingested, so never part of the database; this process now holds the folder alone.
+  std::filesystem::remove_all(dir / "ingest", ec);
   std::string format;
   s = raw->Get({}, db->meta(), kFormatKey, &format);
   if (s.IsNotFound()) {
