@@ -177,7 +177,7 @@ std::expected<void, std::string> ReadModels::flush(es::Store& store) {
     for (std::size_t i = 0; i < all_.size(); ++i) {
       Projection& p = *all_[i];
       if (p.changed() == 0 && p.position == saved_[i] && !replace_[i]) continue;
-      auto& [index, write] = writes.emplace_back(i, es::ProjectionWrite{});
+      auto& write = writes.emplace_back(i, es::ProjectionWrite{}).second;
       write.projection = std::string(p.name());
       write.replace = replace_[i];
       write.checkpoint = p.position;
@@ -234,7 +234,7 @@ std::expected<void, std::string> ReadModels::rebuild(es::Store& store, std::stri
                                                      bool claimed) {
   if (!known(name)) return std::unexpected("unknown projection");
   const std::size_t i = index(name);
-  if (!claimed && rebuilding_[i].exchange(true)) return std::unexpected("already rebuilding");
+  if (!claimed && !claim_rebuild(name)) return std::unexpected("already rebuilding");
   struct Done {
     ReadModels& m;
     std::size_t i;
