@@ -1,6 +1,7 @@
 // RocksDB access: open, column families, reads.
 #include "db.h"
 
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
 #include "codec.h"
@@ -49,9 +50,20 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   // server's memory low (they are derived data; the log is the truth).
   rocksdb::ColumnFamilyOptions projections_cfo;
   projections_cfo.write_buffer_size = 16 << 20;
-  for (const char* name : {"default", "log", "streams", "heads", "commands", "meta"}) {
-    cfs.emplace_back(name, cfo);
-  }
+  // Looked up by whole key, nearly always for a key that is absent (a new command id, a new
+  // stream): bloom filters in the memtable and the table files answer those misses without a
+  // search.
+  rocksdb::ColumnFamilyOptions point_cfo;
+  point_cfo.memtable_prefix_bloom_size_ratio = 0.02;
+  point_cfo.memtable_whole_key_filtering = true;
+  rocksdb::BlockBasedTableOptions point_table;
+  point_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  point_table.whole_key_filtering = true;
+  point_cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(point_table));
+  for (const char* name : {"default", "log", "streams"}) cfs.emplace_back(name, cfo);
+  cfs.emplace_back("heads", point_cfo);
+  cfs.emplace_back("commands", point_cfo);
+  cfs.emplace_back("meta", cfo);
   cfs.emplace_back("projections", projections_cfo);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =

@@ -3,6 +3,7 @@
 // to 100 subscribers, resident memory with 1,000 idle subscribed connections, and the disk's
 // fsync limit through the event store on the same filesystem, in the same run.
 // Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
+//                     [--only fsync|c1|c16|c64|fanout|idle] (one phase, e.g. under a profiler)
 // Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
 // timed out):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
@@ -34,6 +35,8 @@ struct Args {
   LoadSettings load;
   fs::path dir = fs::temp_directory_path();
   fs::path server = GRAPPE_SERVER_BIN;
+  std::string only;  // empty: every phase
+  bool runs(const char* phase) const { return only.empty() || only == phase; }
 };
 
 std::optional<Args> parse(int argc, char** argv) {
@@ -51,6 +54,8 @@ std::optional<Args> parse(int argc, char** argv) {
       a.dir = argv[++i];
     } else if (s == "--server" && has_value) {
       a.server = argv[++i];
+    } else if (s == "--only" && has_value) {
+      a.only = argv[++i];
     } else {
       return std::nullopt;
     }
@@ -118,18 +123,19 @@ int run(const Args& a) {
   auto rss_start = server.rss_mb();
 
   std::optional<FsyncLimit> fsync;
-  try {
-    fsync = store_fsync_limit(base.path() / "fsync", a.load.seconds);
-    row("fsync limit (store, 1 synced append at a time)", fixed(fsync->per_s, 0) + "/s",
-        "mean " + fixed(fsync->mean_ms, 2) + " ms per append");
-  } catch (const std::exception& e) {
-    row("fsync limit (store, 1 synced append at a time)", "na", e.what());
-  }
+  if (a.runs("fsync")) try {
+      fsync = store_fsync_limit(base.path() / "fsync", a.load.seconds);
+      row("fsync limit (store, 1 synced append at a time)", fixed(fsync->per_s, 0) + "/s",
+          "mean " + fixed(fsync->mean_ms, 2) + " ms per append");
+    } catch (const std::exception& e) {
+      row("fsync limit (store, 1 synced append at a time)", "na", e.what());
+    }
   fs::remove_all(base.path() / "fsync");
 
   // Each phase also reports the CPU time spent per acked command by the server and by this
   // process (the load), which share the machine's cores.
-  auto phase = [&](const std::string& name, int connections) {
+  auto phase = [&](const char* key, const std::string& name, int connections) {
+    if (!a.runs(key)) return LoadResult{false, "not run (--only)"};
     auto server_before = server.cpu_seconds();
     auto self_before = self_cpu_seconds();
     auto r = closed_loop(server.port(), connections, a.load);
@@ -143,9 +149,9 @@ int run(const Args& a) {
     }
     return r;
   };
-  auto c1 = phase("1 connection, closed loop", 1);
-  auto c16 = phase("16 connections, closed loop", 16);
-  auto c64 = phase("64 connections, closed loop", 64);
+  auto c1 = phase("c1", "1 connection, closed loop", 1);
+  auto c16 = phase("c16", "16 connections, closed loop", 16);
+  auto c64 = phase("c64", "64 connections, closed loop", 64);
   if (c64.ok && fsync) {
     double ratio = c64.per_s / fsync->per_s;
     row("  64 connections / fsync limit (target >= 5x)", fixed(ratio, 1) + "x",
@@ -154,7 +160,8 @@ int run(const Args& a) {
         verdict(c64.p99_ms < 25));
   }
 
-  auto fan = fanout(server.port(), kSubscribers, kFanoutCommands, a.load.threads);
+  auto fan = a.runs("fanout") ? fanout(server.port(), kSubscribers, kFanoutCommands, a.load.threads)
+                              : FanoutResult{false, "not run (--only)"};
   std::string fan_name = "fan-out to " + std::to_string(kSubscribers) + " subscribers, p99";
   if (fan.ok) {
     row(fan_name + " (target < 10 ms)", fixed(fan.p99_ms, 2) + " ms",
@@ -169,7 +176,8 @@ int run(const Args& a) {
   row("server RSS at start", rss_mb_text(rss_start), "VmRSS, after start-up, before any load");
   row("server RSS before the idle connections", rss_mb_text(server.rss_mb()),
       "after the phases above");
-  auto idle = idle_rss(server, kIdleConnections, kIdleGrappes, a.load.threads);
+  auto idle = a.runs("idle") ? idle_rss(server, kIdleConnections, kIdleGrappes, a.load.threads)
+                             : IdleResult{false, "not run (--only)"};
   std::string idle_name =
       "server RSS, " + std::to_string(kIdleConnections) + " idle subscribed connections";
   if (idle.ok) {
@@ -201,7 +209,7 @@ int main(int argc, char** argv) {
   auto args = parse(argc, argv);
   if (!args) {
     std::cerr << "usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] "
-                 "[--server BIN]\n";
+                 "[--server BIN] [--only PHASE]\n";
     return 2;
   }
   try {
