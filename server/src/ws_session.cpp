@@ -257,6 +257,7 @@ void WsSession::enqueue(Frame frame, bool bounded) {
 
 void WsSession::write_front() {
   writing_ = true;
+  ws_.next_layer().cork();  // the frames queued now leave in one send (on_write uncorks)
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
                   beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
@@ -266,8 +267,9 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return finish();
   queue_.pop_front();
-  if (close_code_ != 0) return start_close();
-  if (!queue_.empty() && !closing_) write_front();
+  if (close_code_ == 0 && !queue_.empty() && !closing_) return write_front();
+  ws_.next_layer().uncork();
+  if (close_code_ != 0) start_close();
 }
 
 void WsSession::close(int code) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "coalescing_stream.h"
 #include "core.h"
 #include "hub.h"
 
@@ -57,7 +58,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void start_close();
   void finish();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<CoalescingStream> ws_;
   Core& core_;
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> queue_;
