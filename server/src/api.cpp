@@ -9,11 +9,15 @@ namespace grappe::server {
 namespace http = boost::beast::http;
 
 Response json_response(const Request& req, int status, const nlohmann::json& body) {
+  return json_response(req, status, body.dump());
+}
+
+Response json_response(const Request& req, int status, std::string body) {
   Response res{static_cast<http::status>(status), req.version()};
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
-  res.body() = body.dump();
+  res.body() = std::move(body);
   return res;
 }
 

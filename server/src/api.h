@@ -20,6 +20,8 @@ void handle_http(Core& core, Request&& request, bool from_loopback, Reply reply)
 
 // Helpers shared by the API's files.
 Response json_response(const Request& req, int status, const nlohmann::json& body);
+// Same, with the body already serialised.
+Response json_response(const Request& req, int status, std::string body);
 Response error_response(const Request& req, int status, std::string_view code,
                         std::string_view message);
 Response serve_static(const Core& core, const Request& req, std::string_view path);

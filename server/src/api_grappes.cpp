@@ -127,9 +127,8 @@ void post_command(Core& core, Request&& req, const domain::User& user, const std
   auto request = parse_command_request(*body);
   if (!request) return reply(json_response(req, 400, request.error()));
   auto shared_req = std::make_shared<Request>(std::move(req));
-  core.commands.execute(user, std::move(*request), [shared_req, reply](nlohmann::json answer) {
-    int status = answer_status(answer);
-    reply(json_response(*shared_req, status, answer));
+  core.commands.execute(user, std::move(*request), [shared_req, reply](Answer answer) {
+    reply(json_response(*shared_req, answer.status, std::move(answer.text)));
   });
 }
 

@@ -80,6 +80,10 @@ nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& r
   return answer;
 }
 
+Answer make_answer(const nlohmann::json& answer) {
+  return Answer{answer.dump(), answer_status(answer)};
+}
+
 int answer_status(const nlohmann::json& answer) {
   if (answer.value("type", "") == "ack") return 200;
   auto code = answer.value("code", "internal");
@@ -110,17 +114,17 @@ void CommandService::execute(const domain::User& user, CommandRequest request, D
   if (auto first = store_.find_command(request.id)) {
     auto answer = nlohmann::json::parse(first->outcome, nullptr, false);
     spdlog::info("command {} repeated: first answer returned", request.id);
-    return done(answer.is_discarded()
-                    ? rejected_answer(request.id,
-                                      domain::reject(RejectionCode::kInternal, "réponse illisible"))
-                    : answer);
+    return done(answer.is_discarded() ? make_answer(rejected_answer(
+                                            request.id, domain::reject(RejectionCode::kInternal,
+                                                                       "réponse illisible")))
+                                      : Answer{std::move(first->outcome), answer_status(answer)});
   }
   auto command = domain::parse_command(request.name, request.payload);
   auto a = std::make_shared<Attempt>(Attempt{user, std::move(request), {}, std::move(done)});
   if (!command) return finish_rejected(a, command.error());
   a->command = std::move(*command);
   auto grappe = a->request.grappe;
-  a->done = [this, grappe, done = std::move(a->done)](nlohmann::json answer) {
+  a->done = [this, grappe, done = std::move(a->done)](Answer answer) {
     done(std::move(answer));
     next_in_lane(grappe);
   };
@@ -206,11 +210,17 @@ void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome o
   if (outcome) {
     metrics_.append_latency(std::chrono::duration<double>(Clock::now() - a->started).count());
     // Our own ack unless the command had already been answered (the first answer then wins).
-    auto answer = outcome->outcome == a->ack_text
-                      ? ack_answer(a->request, a->ack_version)
-                      : nlohmann::json::parse(outcome->outcome, nullptr, false);
-    if (answer.is_discarded()) answer = ack_answer(a->request, a->ack_version);
-    auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
+    Answer answer{std::move(outcome->outcome), 200};
+    std::string code = "ack";
+    if (answer.text != a->ack_text) {
+      auto first = nlohmann::json::parse(answer.text, nullptr, false);
+      if (first.is_discarded()) {
+        answer.text = a->ack_text;
+      } else {
+        answer.status = answer_status(first);
+        if (!answer.acked()) code = first.value("code", "internal");
+      }
+    }
     metrics_.command(code);
     spdlog::info("command {} {} on grappe {} by {}: {}", a->request.id, a->request.name,
                  a->request.grappe, a->user.id, code);
@@ -232,9 +242,9 @@ void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome o
   }
   spdlog::error("command {}: append failed: {}", a->request.id, error.message);
   metrics_.command("internal");
-  a->done(rejected_answer(a->request.id,
-                          domain::reject(RejectionCode::kInternal,
-                                         "erreur d'enregistrement ; réessayez dans un instant")));
+  a->done(make_answer(rejected_answer(
+      a->request.id, domain::reject(RejectionCode::kInternal,
+                                    "erreur d'enregistrement ; réessayez dans un instant"))));
 }
 
 void CommandService::finish_rejected(std::shared_ptr<Attempt> a,
@@ -252,7 +262,7 @@ void CommandService::finish_rejected(std::shared_ptr<Attempt> a,
     metrics_.command(code);
     spdlog::info("command {} {} on grappe {} by {}: {} ({})", a->request.id, a->request.name,
                  a->request.grappe, a->user.id, code, answer.value("message", ""));
-    a->done(std::move(answer));
+    a->done(make_answer(answer));
   });
 }
 

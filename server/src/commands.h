@@ -41,9 +41,18 @@ nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& r
 // HTTP status of an answer (200 for ack).
 int answer_status(const nlohmann::json& answer);
 
+// A command's answer as it goes out: the `ack` or `rejected` object, serialised, and the HTTP
+// status that goes with it.
+struct Answer {
+  std::string text;
+  int status = 200;
+  bool acked() const { return status == 200; }
+};
+Answer make_answer(const nlohmann::json& answer);
+
 class CommandService {
  public:
-  using Done = std::function<void(nlohmann::json answer)>;
+  using Done = std::function<void(Answer answer)>;
 
   CommandService(es::Store& store, ReadModels& models, const domain::Registry& registry,
                  const domain::CallConfig& config, Metrics& metrics);
@@ -59,6 +68,8 @@ class CommandService {
   struct Attempt;
   void attempt(std::shared_ptr<Attempt> a);
   void on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome outcome);
+  // Answers with a text recorded in the store (ours, or the first answer to a repeated id).
+  void finish_recorded(const std::shared_ptr<Attempt>& a, const std::string& recorded);
   // Records `answer` as the command's first answer (durably), then replies.
   void finish_rejected(std::shared_ptr<Attempt> a, const domain::Rejection& rejection);
   // Starts the next command waiting on `grappe`, if any.

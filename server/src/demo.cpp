@@ -36,12 +36,12 @@ domain::User gestionnaire(std::string id, std::string name, std::string og) {
 
 bool run(Core& core, const domain::User& user, const std::string& id, const std::string& grappe,
          const std::string& name, nlohmann::json payload) {
-  std::promise<nlohmann::json> answer;
+  std::promise<Answer> answer;
   core.commands.execute(user, CommandRequest{id, grappe, name, std::move(payload), std::nullopt},
-                        [&answer](nlohmann::json a) { answer.set_value(std::move(a)); });
+                        [&answer](Answer a) { answer.set_value(std::move(a)); });
   auto a = answer.get_future().get();
-  if (a.value("type", "") != "ack") {
-    spdlog::warn("demo: {} {} refused: {}", name, id, a.value("message", ""));
+  if (!a.acked()) {
+    spdlog::warn("demo: {} {} refused: {}", name, id, a.text);
     return false;
   }
   return true;

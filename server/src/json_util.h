@@ -17,6 +17,10 @@ std::optional<nlohmann::json> parse_client_json(std::string_view text, std::stri
 // Identifiers chosen by clients (command ids, grappe ids): 1–64 of [A-Za-z0-9_-].
 bool valid_client_id(std::string_view id);
 
+// Appends `s` to `out` as a JSON string literal, as nlohmann::json's dump() writes it (UTF-8
+// kept, control characters escaped); a byte that is not valid UTF-8 becomes U+FFFD.
+void append_json_string(std::string& out, std::string_view s);
+
 // A string field: nullopt when absent; sets `bad` when present with another type.
 std::optional<std::string> string_field(const nlohmann::json& obj, const char* key, bool& bad);
 

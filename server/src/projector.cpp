@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "grappe/domain/streams.h"
+#include "json_util.h"
 
 namespace grappe::server {
 
@@ -19,12 +20,32 @@ nlohmann::json event_json(const es::Record& record) {
           {"commandId", record.command_id}};
 }
 
-nlohmann::json event_message(const std::string& grappe, const es::Record& record) {
-  return {{"type", "event"},
-          {"grappe", grappe},
-          {"version", record.version},
-          {"position", record.position},
-          {"event", event_json(record)}};
+// Written out directly (every event of a live grappe goes through here), keys in the order
+// nlohmann::json would write them. The data is embedded as it is: the store accepts only JSON
+// texts as event data.
+std::string event_frame(const std::string& grappe, const es::Record& record) {
+  std::string out;
+  out.reserve(192 + record.data.size() + record.actor.name.size() + record.command_id.size());
+  out += R"({"event":{"actor":{"id":)";
+  append_json_string(out, record.actor.id);
+  out += R"(,"name":)";
+  append_json_string(out, record.actor.name);
+  out += R"(},"at":")";
+  out += es::format_timestamp(record.timestamp);
+  out += R"(","commandId":)";
+  append_json_string(out, record.command_id);
+  out += R"(,"data":)";
+  out += record.data;
+  out += R"(,"type":)";
+  append_json_string(out, record.type);
+  out += R"(},"grappe":)";
+  append_json_string(out, grappe);
+  out += R"(,"position":)";
+  out += std::to_string(record.position);
+  out += R"(,"type":"event","version":)";
+  out += std::to_string(record.version);
+  out += '}';
+  return out;
 }
 
 Projector::Projector(es::Store& store, ReadModels& models, Hub& hub)
@@ -161,7 +182,7 @@ void Projector::subscribe() {
 void Projector::on_record(const es::Record& record) {
   auto applied = models_.apply(record);
   if (applied.grappe) {
-    auto frame = std::make_shared<const std::string>(event_message(*applied.grappe, record).dump());
+    auto frame = std::make_shared<const std::string>(event_frame(*applied.grappe, record));
     hub_.publish(*applied.grappe, record.version, frame);
   }
   if ((record.position & 0xFFFF) == 0 && !live_) {

@@ -17,8 +17,8 @@
 
 namespace grappe::server {
 
-// The `event` message of PROTOCOL.md for a grappe record.
-nlohmann::json event_message(const std::string& grappe, const es::Record& record);
+// The `event` message of PROTOCOL.md for a grappe record, serialised.
+std::string event_frame(const std::string& grappe, const es::Record& record);
 // The `event` object inside it (also the shape of the events endpoint, without the hash).
 nlohmann::json event_json(const es::Record& record);
 

@@ -170,7 +170,7 @@ bool WsSession::send_catch_up(const std::string& grappe, std::uint64_t from, std
     if (!page || page->empty()) return false;
     for (const auto& record : *page) {
       if (record.version > to) break;
-      enqueue(std::make_shared<const std::string>(event_message(grappe, record).dump()), false);
+      enqueue(std::make_shared<const std::string>(event_frame(grappe, record)), false);
       from = record.version;
     }
   }
@@ -210,9 +210,9 @@ void WsSession::handle_command(const nlohmann::json& msg) {
   auto request = parse_command_request(msg);
   if (!request) return send_json(request.error());
   std::weak_ptr<WsSession> weak = shared_from_this();
-  core_.commands.execute(*user_, std::move(*request), [weak](nlohmann::json answer) {
+  core_.commands.execute(*user_, std::move(*request), [weak](Answer answer) {
     if (auto s = weak.lock()) {
-      auto frame = std::make_shared<const std::string>(answer.dump());
+      auto frame = std::make_shared<const std::string>(std::move(answer.text));
       net::post(s->ws_.get_executor(), [s, frame] { s->enqueue(frame); });
     }
   });
