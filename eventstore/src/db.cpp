@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include "codec.h"
@@ -22,6 +23,16 @@ rocksdb::Options db_options(bool create_if_missing) {
   o.keep_log_file_num = 4;
   return o;
 }
+
+// The stream part of a `streams` key (stream ‖ NUL ‖ be64 version).
+class StreamOfIndexKey final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "grappe.StreamOfIndexKey"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), key.size() - 8);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
+};
 
 bool is_lock_error(const rocksdb::Status& s) {
   return s.IsIOError() && (s.ToString().find("LOCK") != std::string::npos ||
@@ -60,7 +71,12 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   point_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   point_table.whole_key_filtering = true;
   point_cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(point_table));
-  for (const char* name : {"default", "log", "streams"}) cfs.emplace_back(name, cfo);
+  // A stream's index keys (stream, version) arrive in version order: the memtable keeps an
+  // insert position per stream instead of searching from the top for each.
+  rocksdb::ColumnFamilyOptions streams_cfo;
+  streams_cfo.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamOfIndexKey>();
+  for (const char* name : {"default", "log"}) cfs.emplace_back(name, cfo);
+  cfs.emplace_back("streams", streams_cfo);
   cfs.emplace_back("heads", point_cfo);
   cfs.emplace_back("commands", point_cfo);
   cfs.emplace_back("meta", cfo);
