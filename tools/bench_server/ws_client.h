@@ -30,6 +30,7 @@ class Conn {
   // TCP connect, WebSocket handshake, `hello` with kToken; returns when `welcome` arrives.
   net::awaitable<void> open(unsigned short port);
   net::awaitable<void> send(const json& msg);
+  net::awaitable<void> send_text(std::string text);
   // The next text message; throws when the connection fails or closes.
   net::awaitable<std::string_view> read();
   // Sends `command` (id, grappe, name, payload) and reads until its `ack` or `rejected`; messages
