@@ -128,10 +128,14 @@ void Writer::commit(std::vector<Pending>& batch) {
       written = true;
     }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+  // Published before the callbacks: once an append returns, its records are in every
+  // subscription's buffer or on disk for the ones that start later. The other way round, a
+  // subscription started right after the append could receive them late, live, as a batch
+  // larger than its buffer (and be dropped as fallen behind).
   if (written && !st.records.empty()) {
     hub_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
   }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
 }
 
 AppendOutcome Writer::stage(Pending& p, Staging& st) {

@@ -3,7 +3,7 @@
 // It takes every queued request (up to max_batch_events events), checks idempotency and expected
 // versions in queue order against the stream heads (including what this batch already staged),
 // stages the records in one WriteBatch, writes it with sync = true and only then advances its
-// in-memory state, completes the callbacks and publishes the records. If the write fails, every
+// in-memory state, publishes the records and completes the callbacks. If the write fails, every
 // request of the batch gets kIo and nothing in memory moves.
 #pragma once
 

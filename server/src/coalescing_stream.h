@@ -1,13 +1,15 @@
 // The layer under a WebSocket connection's Beast stream that turns the frames written in a row
 // into one send(2). Beast writes each message with its own write; a command answered to its
 // sender costs two frames (its `event` and its `ack`), and a system call is the dearest part of
-// a frame. The connection corks the layer while it writes its queue and uncorks it when the
-// queue is empty: everything written in between leaves together. Writes made while uncorked
-// (Beast's handshake, pong and close frames) leave at the end of the current handler.
+// a frame. The connection corks the layer while it writes a queue of several frames and uncorks
+// it when the queue is empty: everything written in between leaves together. Writes made while
+// uncorked (a lone frame; Beast's handshake, pong and close frames) leave at once.
 //
-// Back-pressure is kept: a write completes at once only while fewer than kHighWater bytes wait;
-// past that it completes when the socket took them, so a reader that stalls still fills the
-// connection's queue (and is closed with 4408).
+// Only small frames (up to kJoinLimit, kHighWater in all) are copied to be joined; a larger one
+// waits, uncopied, for those before it, then goes out on its own. Back-pressure is kept: a write
+// that is not copied completes when the socket took it, so a reader that stalls still fills the
+// connection's queue (and is closed with 4408). An idle connection keeps no buffer larger than
+// kKeptCapacity.
 //
 // Used on the connection's strand only. State lives in a shared block that pending operations
 // hold, and the socket is closed when the layer is destroyed.
@@ -30,7 +32,9 @@ class CoalescingStream {
   using next_layer_type = boost::beast::tcp_stream;
   using error_code = boost::beast::error_code;
 
-  static constexpr std::size_t kHighWater = 64 * 1024;
+  static constexpr std::size_t kHighWater = 16 * 1024;
+  static constexpr std::size_t kKeptCapacity = 4 * 1024;
+  static constexpr std::size_t kJoinLimit = 2 * 1024;  // larger writes are not copied
 
   explicit CoalescingStream(boost::beast::tcp_stream&& stream)
       : state_(std::make_shared<State>(std::move(stream))) {}
@@ -45,12 +49,12 @@ class CoalescingStream {
   executor_type get_executor() noexcept { return state_->stream.get_executor(); }
   next_layer_type& next_layer() noexcept { return state_->stream; }
 
-  // Writes are buffered until uncork(), or until kHighWater bytes wait.
+  // Small writes are joined until uncork().
   void cork() { state_->corked = true; }
   // Sends what waits now, in one write.
   void uncork() {
     state_->corked = false;
-    send_now(state_);
+    send_next(state_);
   }
 
   template <class MutableBufferSequence, class ReadHandler>
@@ -71,7 +75,7 @@ class CoalescingStream {
   void when_drained(std::move_only_function<void(error_code)> done) {
     auto& st = *state_;
     st.corked = false;
-    send_now(state_);
+    send_next(state_);
     if (st.error || drained(st)) {
       boost::asio::post(st.stream.get_executor(),
                         [done = std::move(done), ec = st.error]() mutable { done(ec); });
@@ -83,11 +87,6 @@ class CoalescingStream {
   boost::asio::ip::tcp::socket& socket() { return state_->stream.socket(); }
 
  private:
-  using Done = std::move_only_function<void(error_code, std::size_t)>;
-  struct Held {
-    std::string bytes;
-    Done done;
-  };
   struct State {
     explicit State(boost::beast::tcp_stream&& s) : stream(std::move(s)) {}
     boost::beast::tcp_stream stream;
@@ -95,9 +94,8 @@ class CoalescingStream {
     std::string sending;  // handed to the socket
     bool in_flight = false;
     bool corked = false;
-    bool flush_posted = false;
     error_code error;
-    std::vector<Held> held;  // writes waiting for room
+    std::vector<std::move_only_function<void()>> held;  // writes sent as they are, in turn
     std::vector<std::move_only_function<void(error_code)>> on_drained;
   };
   using StatePtr = std::shared_ptr<State>;
@@ -106,7 +104,8 @@ class CoalescingStream {
     return !st.in_flight && st.pending.empty() && st.held.empty();
   }
 
-  static void complete(State& st, Done done, error_code ec, std::size_t n) {
+  template <class Handler>
+  static void complete(State& st, Handler done, error_code ec, std::size_t n) {
     boost::asio::post(st.stream.get_executor(),
                       [done = std::move(done), ec, n]() mutable { done(ec, n); });
   }
@@ -116,56 +115,69 @@ class CoalescingStream {
     auto& st = *state;
     std::size_t n = boost::asio::buffer_size(buffers);
     if (st.error) return complete(st, std::move(handler), st.error, 0);
-    std::string* into = &st.pending;
-    if (st.pending.size() >= kHighWater) {
-      st.held.push_back({std::string(), Done(std::move(handler))});
-      into = &st.held.back().bytes;
+    bool idle = !st.in_flight && st.pending.empty() && st.held.empty();
+    if ((idle && !st.corked) || !st.held.empty() || n > kJoinLimit ||
+        st.pending.size() + n > kHighWater) {
+      // Sent as it is, completing `handler` once sent: at once when nothing waits to be joined
+      // with it, else (too large to copy) after what was written before it.
+      st.held.push_back([state, buffers, handler = std::move(handler)]() mutable {
+        auto& st = *state;
+        st.in_flight = true;
+        auto ex = boost::asio::get_associated_executor(handler, st.stream.get_executor());
+        boost::asio::async_write(
+            st.stream.socket(), buffers,
+            boost::asio::bind_executor(
+                ex, [state, handler = std::move(handler)](error_code ec, std::size_t sent) mutable {
+                  on_sent(state, ec);
+                  handler(ec, sent);
+                }));
+      });
+      send_next(state);
+      return;
     }
-    auto at = into->size();
-    into->resize(at + n);
-    boost::asio::buffer_copy(boost::asio::buffer(into->data() + at, n), buffers);
-    if (into == &st.pending) complete(st, Done(std::move(handler)), {}, n);
-    if (st.in_flight) return;
-    if (st.pending.size() >= kHighWater) return send_now(state);
-    if (st.corked || st.flush_posted) return;
-    // Uncorked: what the current handler writes next leaves with it.
-    st.flush_posted = true;
-    boost::asio::post(st.stream.get_executor(), [state] {
-      state->flush_posted = false;
-      send_now(state);
-    });
+    auto at = st.pending.size();
+    st.pending.resize(at + n);
+    boost::asio::buffer_copy(boost::asio::buffer(st.pending.data() + at, n), buffers);
+    complete(st, std::move(handler), {}, n);
+    if (!st.corked) send_next(state);
   }
 
-  static void send_now(const StatePtr& state) {
+  // Starts the next socket write unless one is in flight: the copied bytes first, then a held
+  // write.
+  static void send_next(const StatePtr& state) {
     auto& st = *state;
-    if (st.in_flight || st.error || st.pending.empty()) return;
-    st.sending.swap(st.pending);
-    st.in_flight = true;
-    boost::asio::async_write(st.stream.socket(), boost::asio::buffer(st.sending),
-                             [state](error_code ec, std::size_t) { on_sent(state, ec); });
+    if (st.in_flight || st.error) return;
+    if (!st.pending.empty()) {
+      st.sending.swap(st.pending);
+      st.in_flight = true;
+      boost::asio::async_write(st.stream.socket(), boost::asio::buffer(st.sending),
+                               [state](error_code ec, std::size_t) { on_sent(state, ec); });
+    } else if (!st.held.empty()) {
+      send_next_held(state);
+    }
+  }
+
+  static void send_next_held(const StatePtr& state) {
+    auto held = std::move(state->held.front());
+    state->held.erase(state->held.begin());
+    held();
   }
 
   static void on_sent(const StatePtr& state, error_code ec) {
     auto& st = *state;
     st.in_flight = false;
-    if (st.sending.capacity() > 4 * kHighWater) {
+    // An idle connection keeps no large buffer (a thousand of them must stay small).
+    if (st.sending.capacity() > kKeptCapacity) {
       std::string().swap(st.sending);
     } else {
       st.sending.clear();
     }
     if (ec) {
       st.error = ec;
-      for (auto& h : st.held) complete(st, std::move(h.done), ec, 0);
-      st.held.clear();
-    } else {
-      std::size_t taken = 0;
-      while (taken < st.held.size() && st.pending.size() < kHighWater) {
-        auto& h = st.held[taken++];
-        st.pending += h.bytes;
-        complete(st, std::move(h.done), {}, h.bytes.size());
-      }
-      st.held.erase(st.held.begin(), st.held.begin() + static_cast<std::ptrdiff_t>(taken));
-      if (!st.corked || st.pending.size() >= kHighWater) send_now(state);
+      // Each held write then fails in turn on the failed socket, completing its handler.
+      if (!st.held.empty()) send_next_held(state);
+    } else if (!st.corked || !st.held.empty() || st.pending.size() >= kHighWater) {
+      send_next(state);
     }
     if (st.error || drained(st)) {
       auto callbacks = std::move(st.on_drained);

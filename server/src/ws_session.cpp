@@ -212,23 +212,45 @@ void WsSession::handle_command(const nlohmann::json& msg) {
   std::weak_ptr<WsSession> weak = shared_from_this();
   core_.commands.execute(*user_, std::move(*request), [weak](Answer answer) {
     if (auto s = weak.lock()) {
-      auto frame = std::make_shared<const std::string>(std::move(answer.text));
-      net::post(s->ws_.get_executor(), [s, frame] { s->enqueue(frame); });
+      s->hand_over({std::make_shared<const std::string>(std::move(answer.text)), {}, 0});
     }
   });
 }
 
 void WsSession::deliver_event(const std::string& grappe, std::uint64_t version, Frame frame) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), grappe, version, frame] {
-    auto it = self->subscribed_.find(grappe);
-    if (it == self->subscribed_.end() || version <= it->second) return;
-    it->second = version;
-    self->enqueue(frame);
-  });
+  hand_over({std::move(frame), grappe, version});
 }
 
 void WsSession::deliver(Frame frame) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), frame] { self->enqueue(frame); });
+  hand_over({std::move(frame), {}, 0});
+}
+
+void WsSession::hand_over(Delivery d) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.push_back(std::move(d));
+    if (take_posted_) return;
+    take_posted_ = true;
+  }
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_deliveries(); });
+}
+
+void WsSession::take_deliveries() {
+  std::vector<Delivery> items;
+  {
+    std::lock_guard lock(inbox_mu_);
+    items.swap(inbox_);
+    take_posted_ = false;
+  }
+  for (auto& d : items) {
+    if (!d.grappe.empty()) {
+      auto it = subscribed_.find(d.grappe);
+      if (it == subscribed_.end() || d.version <= it->second) continue;
+      it->second = d.version;
+    }
+    if (!push(std::move(d.frame))) return;
+  }
+  if (!writing_ && !queue_.empty()) write_front();
 }
 
 void WsSession::close_async(int code) {
@@ -243,21 +265,28 @@ void WsSession::send_error(const char* code, const std::string& message) {
   send_json({{"type", "error"}, {"code", code}, {"message", message}});
 }
 
-void WsSession::enqueue(Frame frame, bool bounded) {
-  if (closing_) return;
+bool WsSession::push(Frame frame, bool bounded) {
+  if (closing_) return false;
   if (bounded && queue_.size() >= core_.options.send_queue) {
     spdlog::warn("ws {}: client too slow ({} frames queued), closing 4408",
                  static_cast<const void*>(this), queue_.size());
     core_.metrics.send_queue_closed();
-    return close(kCloseTooSlow);
+    close(kCloseTooSlow);
+    return false;
   }
   queue_.push_back(std::move(frame));
-  if (!writing_) write_front();
+  return true;
+}
+
+void WsSession::enqueue(Frame frame, bool bounded) {
+  if (push(std::move(frame), bounded) && !writing_) write_front();
 }
 
 void WsSession::write_front() {
   writing_ = true;
-  ws_.next_layer().cork();  // the frames queued now leave in one send (on_write uncorks)
+  // Several frames waiting leave in one send (on_write uncorks once the queue is empty); a lone
+  // one leaves at once.
+  if (queue_.size() > 1) ws_.next_layer().cork();
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
                   beast::bind_front_handler(&WsSession::on_write, shared_from_this()));

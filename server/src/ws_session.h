@@ -7,10 +7,12 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "coalescing_stream.h"
 #include "core.h"
@@ -50,7 +52,18 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
 
   void send_json(const nlohmann::json& msg);
   void send_error(const char* code, const std::string& message);
-  // Queues a frame; `bounded`: past the queue limit, close with 4408 instead.
+  // Hands a frame from another thread to the strand. Frames handed over in a burst (a command's
+  // `ack` and `event`) are queued together and so leave in one send.
+  struct Delivery {
+    Frame frame;
+    std::string grappe;  // set for a grappe event, sent only past the version already sent
+    std::uint64_t version = 0;
+  };
+  void hand_over(Delivery d);
+  void take_deliveries();
+  // Queues a frame; `bounded`: past the queue limit, close with 4408 instead. False once closing.
+  bool push(Frame frame, bool bounded = true);
+  // push(), then starts writing.
   void enqueue(Frame frame, bool bounded = true);
   void write_front();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -62,6 +75,9 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   Core& core_;
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> queue_;
+  std::mutex inbox_mu_;
+  std::vector<Delivery> inbox_;  // under inbox_mu_
+  bool take_posted_ = false;     // under inbox_mu_
   bool writing_ = false;
   bool closing_ = false;
   int close_code_ = 0;  // a close waiting for the write in flight
