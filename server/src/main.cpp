@@ -97,6 +97,10 @@ int serve(const Options& options, Inputs& inputs) {
   bool demo = options.demo.value_or(options.data_is_default && store_is_empty(options.data));
   std::error_code ec;
   std::filesystem::create_directories(options.data, ec);
+  // Signals are caught from here on: a SIGTERM during the start (or right after the listening
+  // line) waits for the loop below and still ends in a clean stop.
+  net::io_context ioc{options.threads};
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
   auto opened = grappe::es::Store::open(options.data);
   if (!opened) {
     std::cerr << "grappe-server: " << opened.error().message << "\n";
@@ -117,7 +121,6 @@ int serve(const Options& options, Inputs& inputs) {
   if (demo) seed_demo(core, demo_list);
   core.demo_users = active_demo_users(core, demo_list);
 
-  net::io_context ioc{options.threads};
   auto address = net::ip::make_address(options.host);
   auto listener =
       std::make_shared<Listener>(ioc, net::ip::tcp::endpoint{address, options.port}, core);
@@ -130,7 +133,6 @@ int serve(const Options& options, Inputs& inputs) {
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());
 
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
   net::steady_timer grace(ioc);
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
