@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -77,21 +78,32 @@ void Projector::start() {
                *folded);
 }
 
-// Each save rewrites the changed grappes whole: once a second keeps that cheap under load, and a
-// crash only means folding that second again at the next start.
-constexpr auto kFlushEvery = std::chrono::seconds(1);
+// Each save rewrites the changed grappes whole, holding the read models (commands wait for it):
+// saves are spaced so that they take at most 1/kSaveShare of the time, once a second at most
+// and every kSaveAtMost at least. A crash only means folding those seconds again at the start.
+constexpr auto kSaveAtLeast = std::chrono::seconds(1);
+constexpr auto kSaveAtMost = std::chrono::seconds(10);
+constexpr int kSaveShare = 50;
 
 void Projector::flush_loop(std::stop_token stop) {
+  using Clock = std::chrono::steady_clock;
   std::mutex mu;
   std::condition_variable_any cv;
+  Clock::duration every = kSaveAtLeast;
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mu);
-      cv.wait_for(lock, stop, kFlushEvery, [] { return false; });
+      cv.wait_for(lock, stop, every, [] { return false; });
     }
+    auto began = Clock::now();
     if (auto saved = models_.flush(store_); !saved) {
       spdlog::error("projections: {} (the log keeps every event; retrying)", saved.error());
     }
+    auto took = Clock::now() - began;
+    every = std::clamp<Clock::duration>(took * kSaveShare, kSaveAtLeast, kSaveAtMost);
+    spdlog::debug("projections: saved in {} ms, next save in {} ms",
+                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count(),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(every).count());
   }
 }
 

@@ -1,7 +1,7 @@
 // Keeps the read models current: reads them back from their checkpoints and folds the rest of the
 // log at start, then follows it live, publishing each grappe event to the hub as a ready-to-send
-// `event` frame. Saves the read models with their checkpoints every second when they changed, and
-// runs online rebuilds.
+// `event` frame. Saves the read models with their checkpoints when they changed (every second, or
+// less often when saving takes long), and runs online rebuilds.
 #pragma once
 
 #include <atomic>
