@@ -50,10 +50,29 @@ export function createInvitePicker(app, grappe) {
     }
   }
 
+  // Results are repainted when details arrive or members change. A result that shows the same
+  // keeps its node, and a changed one keeps its button: a click whose press and release straddle
+  // a repaint still lands (a replaced button would swallow it).
+  const shown = new Map();  // finess → {li, button, sig, buttonSig}
   function paint() {
     const state = app.store.grappes.get(grappe)?.state;
-    results.replaceChildren(
-        ...found.map((e) => resultItem(app, grappe, state, e, details.get(e.finess), message)));
+    const items = found.map((e) => {
+      const item = resultItem(app, grappe, state, e, details.get(e.finess), message);
+      const old = shown.get(e.finess);
+      if (old && old.sig === item.sig) return old;
+      if (old?.button && item.button && old.buttonSig === item.buttonSig) {
+        item.button.replaceWith(old.button);
+        item.button = old.button;
+      }
+      return item;
+    });
+    shown.clear();
+    items.forEach((item, i) => shown.set(found[i].finess, item));
+    const nodes = items.map((item) => item.li);
+    const kids = results.children;
+    if (nodes.length !== kids.length || nodes.some((n, i) => kids[i] !== n)) {
+      results.replaceChildren(...nodes);
+    }
   }
 
   input.addEventListener('input', search);
@@ -116,7 +135,21 @@ function resultItem(app, grappe, state, e, info, message) {
     if (message.value.trim()) payload.message = message.value.trim();
     app.run(key, grappe, 'InviteEstablishment', payload, {label: 'Invitation'});
   };
-  return el(
+  const button = slot?.pending ? null :
+                                 el('button', {
+                                   type: 'button',
+                                   'data-testid': `invite-${e.finess}`,
+                                   'aria-label': `Inviter ${e.name}`,
+                                   disabled: active,
+                                   onclick: invite,
+                                 },
+                                    'Inviter');
+  const buttonSig = JSON.stringify([e.finess, e.name, Boolean(active)]);
+  const sig = JSON.stringify([
+    buttonSig, e.category, e.categoryLabel, e.commune, e.departement, e.ej, e.profile ?? null, note,
+    elsewhere.length > 0, Boolean(slot?.pending), slot?.rejection ?? null
+  ]);
+  const li = el(
       'li', {class: 'result', 'data-testid': `result-${e.finess}`},
       el('div', null, el('strong', null, e.name), ` — ${e.finess}`),
       el('div', {class: 'meta'},
@@ -127,15 +160,8 @@ function resultItem(app, grappe, state, e, info, message) {
           el('div', {class: elsewhere.length ? 'warning' : 'meta', 'data-testid': 'availability'},
              note) :
           null,
-      slot?.pending ? el('span', {class: 'pending'}, 'Invitation en attente…') :
-                      el('button', {
-                        type: 'button',
-                        'data-testid': `invite-${e.finess}`,
-                        'aria-label': `Inviter ${e.name}`,
-                        disabled: active,
-                        onclick: invite,
-                      },
-                         'Inviter'),
+      button ?? el('span', {class: 'pending'}, 'Invitation en attente…'),
       slot?.rejection ? el('p', {class: 'error', role: 'alert'}, rejectionText(slot.rejection)) :
                         null);
+  return {li, button, sig, buttonSig};
 }

@@ -1,6 +1,6 @@
 // Starts and stops a real grappe-server for the browser tests and the web benchmark.
 import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {appendFileSync, mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,8 @@ export function freePort() {
   });
 }
 
-// Spawns the server and resolves once it printed `listening on http://HOST:PORT`.
+// Spawns the server and resolves once it printed `listening on http://HOST:PORT`. With
+// GRAPPE_E2E_LOG set, the server's log is also appended to that file (to read after a failure).
 // options: data (dir), listen ('127.0.0.1:0'), args (extra options), timeoutMs.
 export function startServer({data, listen = '127.0.0.1:0', args = ['--demo'], timeoutMs = 30000}) {
   const child = spawn(
@@ -35,6 +36,7 @@ export function startServer({data, listen = '127.0.0.1:0', args = ['--demo'], ti
       {stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   child.stderr.on('data', (d) => {
+    if (process.env.GRAPPE_E2E_LOG) appendFileSync(process.env.GRAPPE_E2E_LOG, d);
     stderr = (stderr + d).slice(-8000);
   });
   return new Promise((resolve, reject) => {
