@@ -17,6 +17,7 @@ Metrics::Metrics()
                     .Name("grappe_commands_total")
                     .Help("Commands answered, by outcome (ack or rejection code)")
                     .Register(*registry_)),
+      acked_(commands_.Add({{"outcome", "ack"}})),
       append_latency_(
           BuildHistogram()
               .Name("grappe_append_seconds")
@@ -68,6 +69,7 @@ Metrics::Metrics()
                               .Add({})) {}
 
 void Metrics::command(const std::string& outcome) {
+  if (outcome == "ack") return acked_.Increment();
   std::lock_guard lock(mu_);  // Family::Add is thread-safe, the lookup cost is what we save
   commands_.Add({{"outcome", outcome}}).Increment();
 }

@@ -34,6 +34,7 @@ class Metrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& commands_;
+  prometheus::Counter& acked_;  // the common outcome, counted without a label lookup
   prometheus::Histogram& append_latency_;
   prometheus::Gauge& connections_;
   prometheus::Counter& send_queue_closes_;
