@@ -3,7 +3,8 @@
 // to 100 subscribers, resident memory with 1,000 idle subscribed connections, and the disk's
 // fsync limit through the event store on the same filesystem, in the same run.
 // Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
-//                     [--only fsync|c1|c16|c64|fanout|idle] (one phase, e.g. under a profiler)
+//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle (e.g. under
+//                     a profiler; the phases keep their order)
 // Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
 // timed out):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
@@ -35,8 +36,11 @@ struct Args {
   LoadSettings load;
   fs::path dir = fs::temp_directory_path();
   fs::path server = GRAPPE_SERVER_BIN;
-  std::string only;  // empty: every phase
-  bool runs(const char* phase) const { return only.empty() || only == phase; }
+  std::string only;  // comma-separated phases; empty: every phase
+  bool runs(const char* phase) const {
+    return only.empty() ||
+           ("," + only + ",").find("," + std::string(phase) + ",") != std::string::npos;
+  }
 };
 
 std::optional<Args> parse(int argc, char** argv) {
@@ -209,7 +213,7 @@ int main(int argc, char** argv) {
   auto args = parse(argc, argv);
   if (!args) {
     std::cerr << "usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] "
-                 "[--server BIN] [--only PHASE]\n";
+                 "[--server BIN] [--only PHASE[,PHASE...]]\n";
     return 2;
   }
   try {
