@@ -1,3 +1,4 @@
+// The fan-out phase (the closed-loop phases are in closed_loop.cpp).
 #include "load.h"
 
 #include <cmath>
@@ -15,85 +16,6 @@ using namespace std::chrono_literals;
 constexpr auto kSetupLimit = 30s;
 // A fan-out command whose event has not reached every subscriber by then fails the phase.
 constexpr auto kFanoutCommandLimit = 5s;
-
-net::awaitable<void> open_on_own_grappe(Conn& conn, unsigned short port, std::string grappe) {
-  co_await conn.open(port);
-  co_await conn.create_grappe(grappe, "Bench " + grappe.substr(0, 8));
-  co_await conn.subscribe(grappe);
-}
-
-struct LoopStats {
-  std::vector<double> latencies_ms;
-  long rejected = 0;
-  Clock::time_point finished;
-};
-
-net::awaitable<void> send_until(Conn& conn, std::string grappe, Clock::time_point end,
-                                std::atomic<long>& budget, LoopStats& stats) {
-  // Command ids: one random prefix per connection and a counter, unique for the whole server.
-  const std::string prefix = new_id() + "-";
-  for (long n = 0; Clock::now() < end && budget.fetch_sub(1) > 0; ++n) {
-    json payload = {{"text", "bench-server comment " + std::to_string(n)}};
-    auto sent = Clock::now();
-    auto answer = co_await conn.command(prefix + std::to_string(n), grappe, "PostComment", payload);
-    if (answer.value("type", "") == "ack") {
-      stats.latencies_ms.push_back(1000.0 * since(sent));
-    } else {
-      ++stats.rejected;
-    }
-  }
-  stats.finished = Clock::now();
-}
-
-}  // namespace
-
-LoadResult closed_loop(unsigned short port, int connections, const LoadSettings& settings) {
-  LoadResult r;
-  // Declared before the connections: they must be destroyed first.
-  Loops loops(settings.threads);
-  std::vector<std::unique_ptr<Conn>> conns;
-  std::vector<std::string> grappes;
-  for (int i = 0; i < connections; ++i) {
-    conns.push_back(std::make_unique<Conn>(loops.at(i)));
-    grappes.push_back(new_id());
-    loops.spawn(conns.back()->context(), open_on_own_grappe(*conns.back(), port, grappes.back()));
-  }
-  if (!loops.run_for(kSetupLimit) || !loops.error().empty()) {
-    r.error = "setup: " + (loops.error().empty() ? "timed out" : loops.error());
-    return r;
-  }
-  std::atomic<long> budget{settings.max_commands};
-  std::vector<LoopStats> stats(conns.size());
-  auto t0 = Clock::now();
-  auto end = t0 + std::chrono::duration_cast<Clock::duration>(
-                      std::chrono::duration<double>(settings.seconds));
-  for (std::size_t i = 0; i < conns.size(); ++i) {
-    loops.spawn(conns[i]->context(), send_until(*conns[i], grappes[i], end, budget, stats[i]));
-  }
-  // Grace for the commands in flight at the end.
-  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(end - t0) + 15s;
-  if (!loops.run_for(limit) || !loops.error().empty()) {
-    r.error = loops.error().empty() ? "timed out" : loops.error();
-    return r;
-  }
-  std::vector<double> all;
-  auto last = t0;
-  for (auto& s : stats) {
-    all.insert(all.end(), s.latencies_ms.begin(), s.latencies_ms.end());
-    r.rejected += s.rejected;
-    last = std::max(last, s.finished);
-  }
-  r.acked = static_cast<long>(all.size());
-  r.seconds = std::chrono::duration<double>(last - t0).count();
-  r.per_s = r.seconds > 0 ? static_cast<double>(r.acked) / r.seconds : 0;
-  r.p50_ms = percentile(all, 50);
-  r.p99_ms = percentile(all, 99);
-  r.ok = r.acked > 0;
-  if (!r.ok) r.error = "no command acknowledged";
-  return r;
-}
-
-namespace {
 
 // What the fan-out's sender and subscribers share (each index is a command of the sender).
 struct FanoutBoard {

@@ -1,0 +1,196 @@
+// The closed-loop phases (c1, c16, c64) on RawWs connections, one epoll loop per thread.
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "load.h"
+#include "raw_ws.h"
+#include "ws_client.h"
+
+namespace grappe::bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Every set-up (connect, hello, create, subscribe) of a phase must finish within this.
+constexpr auto kSetupLimit = 30s;
+// Grace for the commands in flight when the phase's time is up.
+constexpr auto kGrace = 15s;
+
+// One connection of the phase: its grappe, the command in flight and what it measured.
+struct Slot {
+  RawWs ws;
+  std::string grappe = new_id();
+  std::string prefix = new_id() + "-";  // of its command ids, unique for the whole server
+  long n = 0;
+  std::string quoted_id;  // "id":"<id of the command in flight>"
+  Clock::time_point sent;
+  bool busy = false;
+  std::vector<double> latencies_ms;
+  long rejected = 0;
+  Clock::time_point finished;
+};
+
+// What the threads of a phase share.
+struct Phase {
+  Clock::time_point end;
+  Clock::time_point limit;
+  std::atomic<long> budget;
+  std::mutex mu;
+  std::string error;  // the first one
+
+  void record(const std::string& what) {
+    std::lock_guard lock(mu);
+    if (error.empty()) error = what;
+  }
+};
+
+// Sends the slot's next command if the phase has time and budget left; false when it is done.
+bool send_next(Slot& s, Phase& phase) {
+  if (Clock::now() >= phase.end || phase.budget.fetch_sub(1) <= 0) {
+    s.busy = false;
+    s.finished = Clock::now();
+    return false;
+  }
+  const std::string id = s.prefix + std::to_string(s.n);
+  // Written out directly (ids of the benchmark need no escaping).
+  std::string request = R"({"type":"command","id":")" + id + R"(","grappe":")" + s.grappe +
+                        R"(","name":"PostComment","payload":{"text":"bench-server comment )" +
+                        std::to_string(s.n) + R"("}})";
+  ++s.n;
+  s.quoted_id = R"("id":")" + id + '"';
+  s.busy = true;
+  s.sent = Clock::now();
+  s.ws.send_text(request);
+  return true;
+}
+
+// Handles one message of slot `s`; false when the slot has finished.
+bool on_message(Slot& s, std::string_view text, Phase& phase) {
+  // Events and presence lists are the bulk of what a subscriber receives: not parsed (an
+  // `"type":"event"` pair can only be an event's: answers and errors hold no such pair).
+  if (text.find("\"type\":\"event\"") != std::string_view::npos) return true;
+  if (text.find("\"type\":\"error\"") != std::string_view::npos) {
+    throw std::runtime_error("error answer to a command: " + std::string(text));
+  }
+  if (!s.busy || text.find(s.quoted_id) == std::string_view::npos) return true;
+  if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
+    s.latencies_ms.push_back(1000.0 * since(s.sent));
+  } else if (text.find("\"type\":\"rejected\"") != std::string_view::npos) {
+    ++s.rejected;
+  } else {
+    return true;
+  }
+  return send_next(s, phase);
+}
+
+void drive(std::vector<Slot*>& slots, Phase& phase) {
+  int ep = ::epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> closer(&ep, [](int* fd) { ::close(*fd); });
+  for (Slot* s : slots) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;  // level-triggered: one recv per readiness, never one to find it empty
+    ev.data.ptr = s;
+    if (::epoll_ctl(ep, EPOLL_CTL_ADD, s->ws.fd(), &ev) < 0) {
+      throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+    }
+  }
+  std::size_t active = 0;
+  for (Slot* s : slots) active += send_next(*s, phase) ? 1 : 0;
+  epoll_event events[128];
+  while (active > 0) {
+    if (Clock::now() > phase.limit) throw std::runtime_error("timed out");
+    int n = ::epoll_wait(ep, events, 128, 100);
+    if (n < 0 && errno != EINTR) {
+      throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+    }
+    for (int i = 0; i < n; ++i) {
+      auto& s = *static_cast<Slot*>(events[i].data.ptr);
+      if (!s.ws.fill()) continue;
+      while (auto text = s.ws.next_message()) {
+        if (s.busy && !on_message(s, *text, phase)) --active;
+      }
+    }
+  }
+}
+
+// Runs `work(thread index)` on `threads` threads; false (and phase.error) if one threw.
+template <class Work>
+bool on_threads(int threads, Phase& phase, Work work) {
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        try {
+          work(t);
+        } catch (const std::exception& e) {
+          phase.record(e.what());
+        }
+      });
+    }
+  }
+  std::lock_guard lock(phase.mu);
+  return phase.error.empty();
+}
+
+}  // namespace
+
+LoadResult closed_loop(unsigned short port, int connections, const LoadSettings& settings) {
+  LoadResult r;
+  const int threads = std::clamp(settings.threads, 1, std::max(connections, 1));
+  std::vector<std::unique_ptr<Slot>> slots;
+  std::vector<std::vector<Slot*>> shares(static_cast<std::size_t>(threads));
+  for (int i = 0; i < connections; ++i) {
+    slots.push_back(std::make_unique<Slot>());
+    shares[static_cast<std::size_t>(i % threads)].push_back(slots.back().get());
+  }
+  Phase phase;
+  auto setup_deadline = Clock::now() + kSetupLimit;
+  bool ready = on_threads(threads, phase, [&](int t) {
+    for (Slot* s : shares[static_cast<std::size_t>(t)]) {
+      s->ws.open(port, setup_deadline);
+      s->ws.create_grappe(s->grappe, setup_deadline);
+      s->ws.subscribe(s->grappe, setup_deadline);
+    }
+  });
+  if (!ready) {
+    r.error = "setup: " + phase.error;
+    return r;
+  }
+  phase.budget = settings.max_commands;
+  auto t0 = Clock::now();
+  phase.end = t0 + std::chrono::duration_cast<Clock::duration>(
+                       std::chrono::duration<double>(settings.seconds));
+  phase.limit = phase.end + kGrace;
+  if (!on_threads(threads, phase,
+                  [&](int t) { drive(shares[static_cast<std::size_t>(t)], phase); })) {
+    r.error = phase.error;
+    return r;
+  }
+  std::vector<double> all;
+  auto last = t0;
+  for (auto& s : slots) {
+    all.insert(all.end(), s->latencies_ms.begin(), s->latencies_ms.end());
+    r.rejected += s->rejected;
+    last = std::max(last, s->finished);
+  }
+  r.acked = static_cast<long>(all.size());
+  r.seconds = std::chrono::duration<double>(last - t0).count();
+  r.per_s = r.seconds > 0 ? static_cast<double>(r.acked) / r.seconds : 0;
+  r.p50_ms = percentile(all, 50);
+  r.p99_ms = percentile(all, 99);
+  r.ok = r.acked > 0;
+  if (!r.ok) r.error = "no command acknowledged";
+  return r;
+}
+
+}  // namespace grappe::bench

@@ -1,0 +1,57 @@
+// A minimal WebSocket client on a raw non-blocking socket, for the closed-loop phases: the load
+// shares the machine's cores with the server under test, so it sends each command with one
+// send() and reads with one recv() per readiness (a Beast stream reads once more to find the
+// socket empty, and its coroutine and timer layers cost as much again).
+//
+// Only what the benchmark needs of RFC 6455: client frames masked, text messages (fragmented or
+// not), pings answered, a close reported as an error. Set-up calls block until `deadline`.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace grappe::bench {
+
+class RawWs {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RawWs() = default;
+  RawWs(const RawWs&) = delete;
+  RawWs& operator=(const RawWs&) = delete;
+  ~RawWs();
+
+  // Connects to 127.0.0.1:port, upgrades on /ws and says hello with kToken; returns on `welcome`.
+  void open(unsigned short port, Clock::time_point deadline);
+  // Sends one text message; throws if the socket fails.
+  void send_text(std::string_view text);
+  // One recv() of what the socket holds; false when it held nothing. Throws on close or error.
+  bool fill();
+  // The next complete text message already received, if any; valid until the next call.
+  std::optional<std::string_view> next_message();
+  // The next text message, waiting for it until `deadline` (throws then).
+  std::string_view wait_message(Clock::time_point deadline);
+
+  // Set-up helpers: CreateGrappe (throws unless acknowledged) and subscribe (until the snapshot).
+  void create_grappe(const std::string& grappe, Clock::time_point deadline);
+  void subscribe(const std::string& grappe, Clock::time_point deadline);
+
+  int fd() const { return fd_; }
+
+ private:
+  void send_frame(unsigned char opcode, std::string_view payload);
+  void wait_readable(Clock::time_point deadline);
+  // Answer (ack or rejected) to command `id`, skipping other messages; waits until `deadline`.
+  std::string wait_answer(const std::string& id, Clock::time_point deadline);
+
+  int fd_ = -1;
+  std::string in_;        // bytes received and not yet consumed
+  std::size_t used_ = 0;  // consumed prefix of in_
+  std::string message_;   // a fragmented message, assembled
+  std::string out_;       // the frame being sent
+  unsigned mask_ = 0x9e3779b9;
+};
+
+}  // namespace grappe::bench
