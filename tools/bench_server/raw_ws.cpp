@@ -144,12 +144,14 @@ bool RawWs::fill() {
     used_ = 0;
   }
   const std::size_t had = in_.size();
-  in_.resize(had + kReadChunk);
   ssize_t k = 0;
-  do {
-    k = ::recv(fd_, in_.data() + had, kReadChunk, 0);
-  } while (k < 0 && errno == EINTR);
-  in_.resize(had + static_cast<std::size_t>(std::max<ssize_t>(k, 0)));
+  // Not zero-filled first (resize would write the 64 KiB on every call).
+  in_.resize_and_overwrite(had + kReadChunk, [&](char* data, std::size_t) {
+    do {
+      k = ::recv(fd_, data + had, kReadChunk, 0);
+    } while (k < 0 && errno == EINTR);
+    return had + static_cast<std::size_t>(std::max<ssize_t>(k, 0));
+  });
   if (k > 0) return true;
   if (k == 0) throw std::runtime_error("the server closed a connection");
   if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
