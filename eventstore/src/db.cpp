@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -21,6 +22,8 @@ rocksdb::Options db_options(bool create_if_missing) {
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.keep_log_file_num = 4;
+  // Required by the hash memtables of `heads` and `commands`; the store has one writer thread.
+  o.allow_concurrent_memtable_write = false;
   return o;
 }
 
@@ -32,6 +35,25 @@ class StreamOfIndexKey final : public rocksdb::SliceTransform {
     return rocksdb::Slice(key.data(), key.size() - 8);
   }
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
+};
+
+// The whole key as its own prefix: the hash memtables of the point-looked-up column families
+// bucket by key, and their bloom filters answer for whole keys.
+class WholeKey final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "grappe.WholeKey"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return key; }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// The log's keys (be64 positions) only ever grow: one insert position for the whole memtable.
+class WholeKeySpace final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "grappe.WholeKeySpace"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 0);
+  }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
 
 bool is_lock_error(const rocksdb::Status& s) {
@@ -63,8 +85,11 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   projections_cfo.write_buffer_size = 16 << 20;
   // Looked up by whole key, nearly always for a key that is absent (a new command id, a new
   // stream): bloom filters in the memtable and the table files answer those misses without a
-  // search.
+  // search. Never iterated, and written with random keys (a command id, a stream name, for each
+  // append): a hash memtable inserts those without searching a skip list of the whole memtable.
   rocksdb::ColumnFamilyOptions point_cfo;
+  point_cfo.prefix_extractor = std::make_shared<WholeKey>();
+  point_cfo.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 16));
   point_cfo.memtable_prefix_bloom_size_ratio = 0.02;
   point_cfo.memtable_whole_key_filtering = true;
   rocksdb::BlockBasedTableOptions point_table;
@@ -75,7 +100,11 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   // insert position per stream instead of searching from the top for each.
   rocksdb::ColumnFamilyOptions streams_cfo;
   streams_cfo.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamOfIndexKey>();
-  for (const char* name : {"default", "log"}) cfs.emplace_back(name, cfo);
+  // Appended at the end, record after record: the memtable inserts after the last one.
+  rocksdb::ColumnFamilyOptions log_cfo;
+  log_cfo.memtable_insert_with_hint_prefix_extractor = std::make_shared<WholeKeySpace>();
+  cfs.emplace_back("default", cfo);
+  cfs.emplace_back("log", log_cfo);
   cfs.emplace_back("streams", streams_cfo);
   cfs.emplace_back("heads", point_cfo);
   cfs.emplace_back("commands", point_cfo);
