@@ -1,14 +1,8 @@
 // The closed-loop phases (c1, c16, c64) on RawWs connections, one epoll loop per thread.
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "load.h"
 #include "raw_ws.h"
@@ -44,13 +38,6 @@ struct Phase {
   Clock::time_point end;
   Clock::time_point limit;
   std::atomic<long> budget;
-  std::mutex mu;
-  std::string error;  // the first one
-
-  void record(const std::string& what) {
-    std::lock_guard lock(mu);
-    if (error.empty()) error = what;
-  }
 };
 
 // Sends the slot's next command if the phase has time and budget left; false when it is done.
@@ -93,26 +80,14 @@ bool on_message(Slot& s, std::string_view text, Phase& phase) {
 }
 
 void drive(std::vector<Slot*>& slots, Phase& phase) {
-  int ep = ::epoll_create1(EPOLL_CLOEXEC);
-  if (ep < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
-  std::unique_ptr<int, void (*)(int*)> closer(&ep, [](int* fd) { ::close(*fd); });
-  for (Slot* s : slots) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;  // level-triggered: one recv per readiness, never one to find it empty
-    ev.data.ptr = s;
-    if (::epoll_ctl(ep, EPOLL_CTL_ADD, s->ws.fd(), &ev) < 0) {
-      throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
-    }
-  }
+  Epoll ep;
+  for (Slot* s : slots) ep.add(s->ws.fd(), s);
   std::size_t active = 0;
   for (Slot* s : slots) active += send_next(*s, phase) ? 1 : 0;
   epoll_event events[128];
   while (active > 0) {
     if (Clock::now() > phase.limit) throw std::runtime_error("timed out");
-    int n = ::epoll_wait(ep, events, 128, 100);
-    if (n < 0 && errno != EINTR) {
-      throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
-    }
+    int n = ep.wait(events, 128, 100);
     for (int i = 0; i < n; ++i) {
       auto& s = *static_cast<Slot*>(events[i].data.ptr);
       if (!s.ws.fill()) continue;
@@ -121,25 +96,6 @@ void drive(std::vector<Slot*>& slots, Phase& phase) {
       }
     }
   }
-}
-
-// Runs `work(thread index)` on `threads` threads; false (and phase.error) if one threw.
-template <class Work>
-bool on_threads(int threads, Phase& phase, Work work) {
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        try {
-          work(t);
-        } catch (const std::exception& e) {
-          phase.record(e.what());
-        }
-      });
-    }
-  }
-  std::lock_guard lock(phase.mu);
-  return phase.error.empty();
 }
 
 }  // namespace
@@ -155,15 +111,15 @@ LoadResult closed_loop(unsigned short port, int connections, const LoadSettings&
   }
   Phase phase;
   auto setup_deadline = Clock::now() + kSetupLimit;
-  bool ready = on_threads(threads, phase, [&](int t) {
+  auto error = run_on_threads(threads, [&](int t) {
     for (Slot* s : shares[static_cast<std::size_t>(t)]) {
       s->ws.open(port, setup_deadline);
       s->ws.create_grappe(s->grappe, setup_deadline);
       s->ws.subscribe(s->grappe, setup_deadline);
     }
   });
-  if (!ready) {
-    r.error = "setup: " + phase.error;
+  if (!error.empty()) {
+    r.error = "setup: " + error;
     return r;
   }
   phase.budget = settings.max_commands;
@@ -171,9 +127,10 @@ LoadResult closed_loop(unsigned short port, int connections, const LoadSettings&
   phase.end = t0 + std::chrono::duration_cast<Clock::duration>(
                        std::chrono::duration<double>(settings.seconds));
   phase.limit = phase.end + kGrace;
-  if (!on_threads(threads, phase,
-                  [&](int t) { drive(shares[static_cast<std::size_t>(t)], phase); })) {
-    r.error = phase.error;
+  error =
+      run_on_threads(threads, [&](int t) { drive(shares[static_cast<std::size_t>(t)], phase); });
+  if (!error.empty()) {
+    r.error = error;
     return r;
   }
   std::vector<double> all;

@@ -1,9 +1,15 @@
-// The fan-out phase (the closed-loop phases are in closed_loop.cpp).
+// The fan-out phase (the closed-loop phases are in closed_loop.cpp), on RawWs connections: the
+// sender on a thread of its own, one command at a time; the subscribers spread over one epoll
+// loop per client thread.
 #include "load.h"
 
-#include <cmath>
+#include <charconv>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
+#include "raw_ws.h"
 #include "ws_client.h"
 
 namespace grappe::bench {
@@ -12,92 +18,113 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Every setup (connect, hello, create, subscribe) of a phase must finish within this.
+// Every set-up (connect, hello, create, subscribe) of the phase must finish within this.
 constexpr auto kSetupLimit = 30s;
 // A fan-out command whose event has not reached every subscriber by then fails the phase.
 constexpr auto kFanoutCommandLimit = 5s;
-
-// What the fan-out's sender and subscribers share (each index is a command of the sender).
-struct FanoutBoard {
-  FanoutBoard(int commands, int subscribers)
-      : sent_ns(commands), receipts(commands), subscribers(subscribers) {}
-  std::string prefix = new_id() + "-";  // of the sender's command ids
-  std::vector<std::atomic<long long>> sent_ns;
-  std::vector<std::atomic<int>> receipts;
-  const int subscribers;
-  // The sender waits on this timer (on its own thread) until the last receipt cancels it.
-  net::steady_timer* waiting = nullptr;
-  net::any_io_executor sender;
-};
 
 long long now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
       .count();
 }
 
-// The fan-out's sender is not subscribed: only the subscribers' receipts are measured.
-net::awaitable<void> open_and_create(Conn& conn, unsigned short port, std::string grappe) {
-  co_await conn.open(port);
-  co_await conn.create_grappe(grappe, "Bench fan-out " + grappe.substr(0, 8));
-}
+// What the sender and the subscribers share (each index is a command of the sender).
+struct Board {
+  Board(int commands, int subscribers)
+      : sent_ns(static_cast<std::size_t>(commands)),
+        receipts(static_cast<std::size_t>(commands)),
+        subscribers(subscribers) {}
+  std::string prefix = new_id() + "-";  // of the sender's command ids
+  std::vector<std::atomic<long long>> sent_ns;
+  std::vector<std::atomic<int>> receipts;
+  const int subscribers;
 
-net::awaitable<void> open_and_subscribe(Conn& conn, unsigned short port, std::string grappe) {
-  co_await conn.open(port);
-  co_await conn.subscribe(grappe);
-}
+  std::mutex mu;
+  std::condition_variable cv;  // the sender waits on it for `complete` to reach its command
+  std::size_t complete = 0;    // commands whose event every subscriber received
+  bool stopped = false;        // a thread failed: nobody waits any more
 
-net::awaitable<void> receive_events(Conn& conn, FanoutBoard& board, std::vector<double>& samples) {
-  const auto count = board.receipts.size();
-  for (std::size_t received = 0; received < count;) {
-    auto text = co_await conn.read();
-    auto at = now_ns();
-    if (text.find(board.prefix) == std::string_view::npos) continue;  // presence lists
-    // Not parsed whole (the load leaves the cores to the server): the command id is what counts.
-    if (text.find("\"type\":\"event\"") == std::string_view::npos) continue;
-    const std::string_view key = "\"commandId\":\"";
-    auto start = text.find(key);
-    if (start == std::string_view::npos) throw std::runtime_error("event without commandId");
-    start += key.size();
-    auto id = text.substr(start, text.find('"', start) - start);
-    if (!id.starts_with(board.prefix)) continue;
-    auto index = std::stoul(std::string(id.substr(board.prefix.size())));
-    if (index >= count) throw std::runtime_error("unexpected command id " + std::string(id));
-    samples.push_back(static_cast<double>(at - board.sent_ns[index].load()) / 1e6);
-    if (board.receipts[index].fetch_add(1) + 1 == board.subscribers) {
-      net::post(board.sender, [&board] {
-        if (board.waiting) board.waiting->cancel();
-      });
-    }
-    ++received;
+  void stop() {
+    std::lock_guard lock(mu);
+    stopped = true;
+    cv.notify_all();
+  }
+};
+
+struct Subscriber {
+  RawWs ws;
+  std::vector<double> samples;
+  std::size_t received = 0;  // events of the board
+};
+
+// Not parsed whole (the load leaves the cores to the server): the command id is what counts.
+void on_message(Subscriber& sub, std::string_view text, Board& board, long long at) {
+  if (text.find("\"type\":\"event\"") == std::string_view::npos) return;  // presence lists
+  const std::string_view key = "\"commandId\":\"";
+  auto start = text.find(key);
+  if (start == std::string_view::npos) throw std::runtime_error("event without commandId");
+  start += key.size();
+  auto id = text.substr(start, text.find('"', start) - start);
+  if (!id.starts_with(board.prefix)) return;
+  std::size_t index = 0;
+  auto digits = id.substr(board.prefix.size());
+  std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (index >= board.receipts.size()) {
+    throw std::runtime_error("unexpected command id " + std::string(id));
+  }
+  sub.samples.push_back(static_cast<double>(at - board.sent_ns[index].load()) / 1e6);
+  ++sub.received;
+  if (board.receipts[index].fetch_add(1) + 1 == board.subscribers) {
+    std::lock_guard lock(board.mu);
+    ++board.complete;
+    board.cv.notify_all();
   }
 }
 
-net::awaitable<void> send_one_at_a_time(Conn& conn, std::string grappe, FanoutBoard& board,
-                                        int subscribers, Loops& loops) {
-  net::steady_timer timer(co_await net::this_coro::executor);
-  try {
-    // Let the presence lists of the subscriptions drain before measuring.
-    timer.expires_after(1s);
-    co_await timer.async_wait(net::use_awaitable);
-    for (std::size_t i = 0; i < board.sent_ns.size(); ++i) {
-      json payload = {{"text", "bench-server fan-out " + std::to_string(i)}};
-      board.sent_ns[i] = now_ns();
-      auto answer =
-          co_await conn.command(board.prefix + std::to_string(i), grappe, "PostComment", payload);
-      if (answer.value("type", "") != "ack") throw std::runtime_error("rejected: " + answer.dump());
-      auto deadline = Clock::now() + kFanoutCommandLimit;
-      while (board.receipts[i].load() < subscribers) {
-        if (Clock::now() > deadline) throw std::runtime_error("an event missed its subscribers");
-        timer.expires_at(deadline);
-        board.waiting = &timer;
-        boost::system::error_code ec;  // cancelled by the last receipt
-        co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-        board.waiting = nullptr;
-      }
+void receive(const std::vector<Subscriber*>& subs, Board& board, Clock::time_point limit) {
+  Epoll ep;
+  for (Subscriber* s : subs) ep.add(s->ws.fd(), s);
+  const std::size_t expected = board.receipts.size();
+  std::size_t pending = subs.size();  // subscribers still waiting for events
+  epoll_event events[128];
+  while (pending > 0) {
+    {
+      std::lock_guard lock(board.mu);
+      if (board.stopped) return;
     }
-  } catch (...) {
-    loops.stop();  // the subscribers would wait for events that never come
-    throw;
+    if (Clock::now() > limit) throw std::runtime_error("timed out waiting for events");
+    int n = ep.wait(events, 128, 100);
+    for (int i = 0; i < n; ++i) {
+      auto& s = *static_cast<Subscriber*>(events[i].data.ptr);
+      if (!s.ws.fill()) continue;
+      const auto at = now_ns();
+      const bool waiting = s.received < expected;
+      while (auto text = s.ws.next_message()) on_message(s, *text, board, at);
+      if (waiting && s.received >= expected) --pending;
+    }
+  }
+}
+
+void send_one_at_a_time(RawWs& sender, const std::string& grappe, Board& board) {
+  // Let the presence lists of the subscriptions drain before measuring.
+  std::this_thread::sleep_for(1s);
+  for (std::size_t i = 0; i < board.sent_ns.size(); ++i) {
+    const std::string id = board.prefix + std::to_string(i);
+    std::string request = R"({"type":"command","id":")" + id + R"(","grappe":")" + grappe +
+                          R"(","name":"PostComment","payload":{"text":"bench-server fan-out )" +
+                          std::to_string(i) + R"("}})";
+    board.sent_ns[i] = now_ns();
+    sender.send_text(request);
+    auto deadline = Clock::now() + kFanoutCommandLimit;
+    auto answer = sender.wait_answer(id, deadline);
+    if (answer.find("\"type\":\"ack\"") == std::string::npos) {
+      throw std::runtime_error("rejected: " + answer);
+    }
+    std::unique_lock lock(board.mu);
+    if (!board.cv.wait_until(lock, deadline, [&] { return board.complete > i || board.stopped; })) {
+      throw std::runtime_error("an event missed its subscribers");
+    }
+    if (board.stopped) return;
   }
 }
 
@@ -105,35 +132,58 @@ net::awaitable<void> send_one_at_a_time(Conn& conn, std::string grappe, FanoutBo
 
 FanoutResult fanout(unsigned short port, int subscribers, int commands, int threads) {
   FanoutResult r;
-  Loops loops(threads);
-  auto sender = std::make_unique<Conn>(loops.at(0));
-  std::vector<std::unique_ptr<Conn>> subs;
+  threads = std::clamp(threads, 1, std::max(subscribers, 1));
   const std::string grappe = new_id();
-  loops.spawn(sender->context(), open_and_create(*sender, port, grappe));
-  bool ready = loops.run_for(kSetupLimit) && loops.error().empty();
-  for (int i = 0; ready && i < subscribers; ++i) {
-    subs.push_back(std::make_unique<Conn>(loops.at(i + 1)));
-    loops.spawn(subs.back()->context(), open_and_subscribe(*subs.back(), port, grappe));
+  RawWs sender;
+  std::vector<std::unique_ptr<Subscriber>> subs;
+  std::vector<std::vector<Subscriber*>> shares(static_cast<std::size_t>(threads));
+  for (int i = 0; i < subscribers; ++i) {
+    subs.push_back(std::make_unique<Subscriber>());
+    shares[static_cast<std::size_t>(i % threads)].push_back(subs.back().get());
   }
-  if (!ready || !loops.run_for(kSetupLimit) || !loops.error().empty()) {
-    r.error = "setup: " + (loops.error().empty() ? "timed out" : loops.error());
+  auto setup_deadline = Clock::now() + kSetupLimit;
+  // The sender is not subscribed: only the subscribers' receipts are measured.
+  std::string error;
+  try {
+    sender.open(port, setup_deadline);
+    sender.create_grappe(grappe, setup_deadline);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (error.empty()) {
+    error = run_on_threads(threads, [&](int t) {
+      for (Subscriber* s : shares[static_cast<std::size_t>(t)]) {
+        s->ws.open(port, setup_deadline);
+        s->ws.subscribe(grappe, setup_deadline);
+      }
+    });
+  }
+  if (!error.empty()) {
+    r.error = "setup: " + error;
     return r;
   }
-  FanoutBoard board(commands, subscribers);
-  board.sender = sender->context().get_executor();
-  std::vector<std::vector<double>> samples(subs.size());
-  for (std::size_t i = 0; i < subs.size(); ++i) {
-    loops.spawn(subs[i]->context(), receive_events(*subs[i], board, samples[i]));
-  }
-  loops.spawn(sender->context(), send_one_at_a_time(*sender, grappe, board, subscribers, loops));
-  auto limit =
-      1s + commands * std::chrono::duration_cast<std::chrono::milliseconds>(kFanoutCommandLimit);
-  if (!loops.run_for(std::min<std::chrono::milliseconds>(limit, 120s)) || !loops.error().empty()) {
-    r.error = loops.error().empty() ? "timed out" : loops.error();
+  Board board(commands, subscribers);
+  const auto limit =
+      Clock::now() + std::min<Clock::duration>(1s + commands * kFanoutCommandLimit, 120s);
+  // Thread 0 sends; the others receive. A failure on any of them stops the others.
+  error = run_on_threads(threads + 1, [&](int t) {
+    try {
+      if (t == 0) {
+        send_one_at_a_time(sender, grappe, board);
+      } else {
+        receive(shares[static_cast<std::size_t>(t - 1)], board, limit);
+      }
+    } catch (...) {
+      board.stop();
+      throw;
+    }
+  });
+  if (!error.empty()) {
+    r.error = error;
     return r;
   }
   std::vector<double> all;
-  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  for (auto& s : subs) all.insert(all.end(), s->samples.begin(), s->samples.end());
   r.receipts = static_cast<long>(all.size());
   r.p50_ms = percentile(all, 50);
   r.p99_ms = percentile(all, 99);

@@ -268,4 +268,25 @@ void RawWs::subscribe(const std::string& grappe, Clock::time_point deadline) {
   }
 }
 
+Epoll::Epoll() : fd_(::epoll_create1(EPOLL_CLOEXEC)) {
+  if (fd_ < 0) fail("epoll_create1");
+}
+
+Epoll::~Epoll() {
+  ::close(fd_);
+}
+
+void Epoll::add(int fd, void* data) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = data;
+  if (::epoll_ctl(fd_, EPOLL_CTL_ADD, fd, &ev) < 0) fail("epoll_ctl");
+}
+
+int Epoll::wait(epoll_event* events, int max, int timeout_ms) {
+  int n = ::epoll_wait(fd_, events, max, timeout_ms);
+  if (n < 0 && errno != EINTR) fail("epoll_wait");
+  return std::max(n, 0);
+}
+
 }  // namespace grappe::bench

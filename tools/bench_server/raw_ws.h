@@ -7,10 +7,15 @@
 // not), pings answered, a close reported as an error. Set-up calls block until `deadline`.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace grappe::bench {
 
@@ -34,6 +39,8 @@ class RawWs {
   // The next text message, waiting for it until `deadline` (throws then).
   std::string_view wait_message(Clock::time_point deadline);
 
+  // The answer (ack or rejected) to command `id`, skipping other messages; waits until `deadline`.
+  std::string wait_answer(const std::string& id, Clock::time_point deadline);
   // Set-up helpers: CreateGrappe (throws unless acknowledged) and subscribe (until the snapshot).
   void create_grappe(const std::string& grappe, Clock::time_point deadline);
   void subscribe(const std::string& grappe, Clock::time_point deadline);
@@ -43,8 +50,6 @@ class RawWs {
  private:
   void send_frame(unsigned char opcode, std::string_view payload);
   void wait_readable(Clock::time_point deadline);
-  // Answer (ack or rejected) to command `id`, skipping other messages; waits until `deadline`.
-  std::string wait_answer(const std::string& id, Clock::time_point deadline);
 
   int fd_ = -1;
   std::string in_;        // bytes received and not yet consumed
@@ -53,5 +58,43 @@ class RawWs {
   std::string out_;       // the frame being sent
   unsigned mask_ = 0x9e3779b9;
 };
+
+// A level-triggered epoll set: one recv per readiness, never one to find a socket empty.
+class Epoll {
+ public:
+  Epoll();
+  Epoll(const Epoll&) = delete;
+  Epoll& operator=(const Epoll&) = delete;
+  ~Epoll();
+  void add(int fd, void* data);
+  // Ready sockets (at most `max`), waiting up to `timeout_ms`; 0 when interrupted.
+  int wait(epoll_event* events, int max, int timeout_ms);
+
+ private:
+  int fd_;
+};
+
+// Runs work(i) for i in [0, threads) on that many threads and joins them; the message of the
+// first exception one of them threw, or empty.
+template <class Work>
+std::string run_on_threads(int threads, Work work) {
+  std::vector<std::string> errors(static_cast<std::size_t>(threads));
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        try {
+          work(t);
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(t)] = e.what();
+        }
+      });
+    }
+  }
+  for (auto& e : errors) {
+    if (!e.empty()) return e;
+  }
+  return {};
+}
 
 }  // namespace grappe::bench
