@@ -60,7 +60,7 @@ bool send_next(Slot& s, Phase& phase) {
   return true;
 }
 
-// Handles one message of slot `s`; false when the slot has finished.
+// Handles one message of busy slot `s`; false when the slot has finished.
 bool on_message(Slot& s, std::string_view text, Phase& phase) {
   // Events and presence lists are the bulk of what a subscriber receives: not parsed (an
   // `"type":"event"` pair can only be an event's: answers and errors hold no such pair).
@@ -68,7 +68,7 @@ bool on_message(Slot& s, std::string_view text, Phase& phase) {
   if (text.find("\"type\":\"error\"") != std::string_view::npos) {
     throw std::runtime_error("error answer to a command: " + std::string(text));
   }
-  if (!s.busy || text.find(s.quoted_id) == std::string_view::npos) return true;
+  if (text.find(s.quoted_id) == std::string_view::npos) return true;
   if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
     s.latencies_ms.push_back(1000.0 * since(s.sent));
   } else if (text.find("\"type\":\"rejected\"") != std::string_view::npos) {

@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "server_process.h"
 #include "ws_client.h"
 
 namespace grappe::bench {
@@ -83,8 +82,7 @@ void RawWs::open(unsigned short port, Clock::time_point deadline) {
     throw std::runtime_error("WebSocket upgrade refused: " + in_.substr(0, in_.find("\r\n")));
   }
   used_ = end + 4;
-  nlohmann::json hello = {{"type", "hello"}, {"token", kToken}, {"client", "bench-server/1"}};
-  send_text(hello.dump());
+  send_text(hello_message().dump());
   for (;;) {
     auto text = wait_message(deadline);
     auto msg = nlohmann::json::parse(text);
@@ -237,11 +235,7 @@ std::string RawWs::wait_answer(const std::string& id, Clock::time_point deadline
 }
 
 void RawWs::create_grappe(const std::string& grappe, Clock::time_point deadline) {
-  nlohmann::json payload = {{"name", "Bench " + grappe.substr(0, 8)},
-                            {"call", "default"},
-                            {"region", "75"},  // Nouvelle-Aquitaine, where the porteur's OG is
-                            {"porteur", kPorteurOg},
-                            {"description", "created by tools/bench-server"}};
+  auto payload = create_grappe_payload("Bench " + grappe.substr(0, 8));
   auto id = new_id();
   nlohmann::json command = {{"type", "command"},
                             {"id", id},

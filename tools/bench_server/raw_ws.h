@@ -1,4 +1,4 @@
-// A minimal WebSocket client on a raw non-blocking socket, for the closed-loop phases: the load
+// A minimal WebSocket client on a raw non-blocking socket, for the load phases: the load
 // shares the machine's cores with the server under test, so it sends each command with one
 // send() and reads with one recv() per readiness (a Beast stream reads once more to find the
 // socket empty, and its coroutine and timer layers cost as much again).

@@ -26,8 +26,7 @@ net::awaitable<void> Conn::open(unsigned short port) {
   // the server under test.
   ws_.secure_prng(false);
   // GCC 12 rejects a braced json initializer inside a co_await expression: build it first.
-  json hello = {{"type", "hello"}, {"token", kToken}, {"client", "bench-server/1"}};
-  co_await send(hello);
+  co_await send(hello_message());
   for (;;) {
     auto msg = json::parse(co_await read());
     auto type = msg.value("type", "");
@@ -91,15 +90,23 @@ net::awaitable<void> Conn::subscribe(const std::string& grappe) {
 }
 
 net::awaitable<void> Conn::create_grappe(const std::string& grappe, const std::string& name) {
-  json payload = {{"name", name},
-                  {"call", "default"},
-                  {"region", "75"},  // Nouvelle-Aquitaine, where the porteur's OG is
-                  {"porteur", kPorteurOg},
-                  {"description", "created by tools/bench-server"}};
+  auto payload = create_grappe_payload(name);
   auto answer = co_await command(new_id(), grappe, "CreateGrappe", payload);
   if (answer.value("type", "") != "ack") {
     throw std::runtime_error("CreateGrappe rejected: " + answer.dump());
   }
+}
+
+json hello_message() {
+  return {{"type", "hello"}, {"token", kToken}, {"client", "bench-server/1"}};
+}
+
+json create_grappe_payload(const std::string& name) {
+  return {{"name", name},
+          {"call", "default"},
+          {"region", "75"},  // Nouvelle-Aquitaine, where the porteur's OG is
+          {"porteur", kPorteurOg},
+          {"description", "created by tools/bench-server"}};
 }
 
 std::string new_id() {

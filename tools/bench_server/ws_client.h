@@ -50,6 +50,10 @@ class Conn {
 
 // A fresh UUID-like id (for grappes and command ids).
 std::string new_id();
+// The `hello` message with the benchmark's token, and the payload of its CreateGrappe commands
+// (by the benchmark's porteur); shared by the Beast and the raw clients.
+json hello_message();
+json create_grappe_payload(const std::string& name);
 
 // The io_contexts of one phase, and the coroutine tasks spawned on them.
 class Loops {
