@@ -11,8 +11,8 @@ namespace grappe::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-Listener::Listener(net::io_context& ioc, const net::ip::tcp::endpoint& endpoint, Core& core)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), core_(core) {
+Listener::Listener(IoPool& io, const net::ip::tcp::endpoint& endpoint, Core& core)
+    : io_(io), acceptor_(net::make_strand(io.main())), core_(core) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -27,7 +27,7 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
+  acceptor_.async_accept(net::make_strand(io_.next()),
                          beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 

@@ -1,18 +1,19 @@
-// Accepts TCP connections and starts an HttpSession for each, on its own strand.
+// Accepts TCP connections and starts an HttpSession for each, on its own strand of the pool's
+// contexts, dealt out in turn.
 #pragma once
 
 #include <boost/asio.hpp>
 #include <memory>
 
 #include "core.h"
+#include "io_pool.h"
 
 namespace grappe::server {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error when the address is unusable.
-  Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
-           Core& core);
+  Listener(IoPool& io, const boost::asio::ip::tcp::endpoint& endpoint, Core& core);
   void run() { do_accept(); }
   void stop();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -21,7 +22,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& ioc_;
+  IoPool& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   Core& core_;
 };

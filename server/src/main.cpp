@@ -10,6 +10,7 @@
 
 #include "allocator.h"
 #include "core.h"
+#include "io_pool.h"
 #include "listener.h"
 #include "projector.h"
 #include "startup.h"
@@ -99,8 +100,8 @@ int serve(const Options& options, Inputs& inputs) {
   std::filesystem::create_directories(options.data, ec);
   // Signals are caught from here on: a SIGTERM during the start (or right after the listening
   // line) waits for the loop below and still ends in a clean stop.
-  net::io_context ioc{options.threads};
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  IoPool io(options.threads);
+  net::signal_set signals(io.main(), SIGINT, SIGTERM);
   auto opened = grappe::es::Store::open(options.data);
   if (!opened) {
     std::cerr << "grappe-server: " << opened.error().message << "\n";
@@ -123,7 +124,7 @@ int serve(const Options& options, Inputs& inputs) {
 
   auto address = net::ip::make_address(options.host);
   auto listener =
-      std::make_shared<Listener>(ioc, net::ip::tcp::endpoint{address, options.port}, core);
+      std::make_shared<Listener>(io, net::ip::tcp::endpoint{address, options.port}, core);
   listener->run();
   auto endpoint = listener->local_endpoint();
   auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
@@ -133,18 +134,15 @@ int serve(const Options& options, Inputs& inputs) {
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());
 
-  net::steady_timer grace(ioc);
+  net::steady_timer grace(io.main());
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
     listener->stop();
     core.sessions.close_all(1001);
     grace.expires_after(std::chrono::milliseconds(500));
-    grace.async_wait([&](boost::system::error_code) { ioc.stop(); });
+    grace.async_wait([&](boost::system::error_code) { io.stop(); });
   });
-  std::vector<std::jthread> threads;
-  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  io.run();
   background.join();
   projector.stop();
   store.reset();  // finishes queued appends, closes RocksDB
