@@ -49,6 +49,11 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--send-queue", o.send_queue, "frames queued per WebSocket before closing 4408")
       ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
   app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1, 64));
+  app.add_option("--keepalive", o.keepalive,
+                 "seconds of silence before a WebSocket peer is pinged; dropped when silent "
+                 "as long again")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.set_version_flag("--version", kServerVersion);

@@ -22,6 +22,7 @@ struct Options {
   std::size_t max_frame = 64 * 1024;
   std::size_t send_queue = 1024;  // frames queued per WebSocket before closing it with 4408
   int threads = 2;
+  int keepalive = 30;  // seconds of silence before a WebSocket peer is pinged (dropped after 2×)
   std::string log_level = "info";
 };
 

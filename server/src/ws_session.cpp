@@ -14,7 +14,8 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-WsSession::WsSession(beast::tcp_stream&& stream, Core& core) : ws_(std::move(stream)), core_(core) {
+WsSession::WsSession(beast::tcp_stream&& stream, Core& core)
+    : ws_(std::move(stream)), keepalive_(ws_.get_executor()), core_(core) {
   core_.metrics.connection_opened();
 }
 
@@ -24,10 +25,10 @@ WsSession::~WsSession() {
 
 void WsSession::run(beast::http::request<beast::http::string_body> request) {
   beast::get_lowest_layer(ws_).expires_never();
-  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-  timeouts.idle_timeout = std::chrono::seconds(60);  // pings a silent peer; drops a dead one
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
+  // Beast's idle timeout re-arms a timer on every read: the keep-alive tick below does its job
+  // (ping a silent peer, drop a dead one) with one timer wake every --keepalive seconds instead.
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
   // Messages up to kHardFrameLimit are read whole, so that one over --max-frame can be refused
   // with a clean close 1009 (refusing mid-message leaves unread bytes, and the peer gets a TCP
   // reset instead of the close code). Beyond the hard limit Beast fails the read itself.
@@ -48,6 +49,29 @@ void WsSession::on_accept(beast::error_code ec) {
   spdlog::info("ws {}: connected from {}", static_cast<const void*>(this),
                beast::get_lowest_layer(ws_).socket().remote_endpoint().address().to_string());
   do_read();
+  keep_alive();
+}
+
+void WsSession::keep_alive() {
+  // A peer silent for a whole tick is pinged; silent for the next one too, it is dropped.
+  keepalive_.expires_after(std::chrono::seconds(core_.options.keepalive));
+  keepalive_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_) return;  // a closing connection has its own timeout
+    if (self->heard_) {
+      self->heard_ = false;
+      self->pinged_ = false;
+    } else if (!self->pinged_) {
+      self->pinged_ = true;
+      self->ws_.async_ping({}, [](beast::error_code) {});
+    } else {
+      spdlog::info("ws {}: silent for {} s, ping unanswered: dropping the connection",
+                   static_cast<const void*>(self.get()), 2 * self->core_.options.keepalive);
+      beast::error_code ignored;
+      self->ws_.next_layer().socket().close(ignored);  // the pending read fails: finish()
+      return;
+    }
+    self->keep_alive();
+  });
 }
 
 void WsSession::do_read() {
@@ -62,6 +86,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     }
     return finish();
   }
+  heard_ = true;
   if (buffer_.size() > core_.options.max_frame) {
     spdlog::info("ws {}: message of {} bytes over the {} limit, closing 1009",
                  static_cast<const void*>(this), buffer_.size(), core_.options.max_frame);
@@ -323,6 +348,7 @@ void WsSession::finish() {
   if (finished_) return;
   finished_ = true;
   closing_ = true;
+  keepalive_.cancel();
   core_.hub.drop(this);
   core_.sessions.remove(this);
   spdlog::info("ws {}: closed{}", static_cast<const void*>(this),

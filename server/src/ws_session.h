@@ -2,9 +2,11 @@
 // Members are touched only on the strand; deliver*() may be called from any thread.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,7 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
  private:
   void on_accept(boost::beast::error_code ec);
   void do_read();
+  void keep_alive();  // the next keep-alive tick
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(const std::string& text);
   void handle_hello(const nlohmann::json& msg);
@@ -72,6 +75,9 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void finish();
 
   boost::beast::websocket::stream<CoalescingStream> ws_;
+  boost::asio::steady_timer keepalive_;
+  bool heard_ = false;   // a frame arrived since the last keep-alive tick
+  bool pinged_ = false;  // the last tick found the peer silent and pinged it
   Core& core_;
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> queue_;

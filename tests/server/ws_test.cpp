@@ -1,6 +1,8 @@
 // The WebSocket messages of PROTOCOL.md.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support.h"
 
 namespace grappe::test {
@@ -257,6 +259,38 @@ TEST_F(WsTest, ClientThatStopsReadingIsClosedWith4408) {
   EXPECT_TRUE(closed_slow());
   EXPECT_EQ(get(small.port(), "/healthz").status, 200);  // still responsive
   EXPECT_EQ(slow.read_close_code(std::chrono::seconds(25)), 4408);
+}
+
+// --keepalive 1: a peer silent for a second is pinged; one that answers stays connected.
+TEST(WsKeepAlive, SilentPeerIsPingedAndStaysWhileItAnswers) {
+  Server server({"--keepalive", "1"});
+  Ws ws(server.port());
+  ws.hello(token("porteur"));
+  int pings = 0;
+  // Beast answers each ping with a pong while reading; after the second ping the client asks
+  // for a `pong` message, which ends the read below.
+  ws.stream().control_callback([&](boost::beast::websocket::frame_type kind, auto) {
+    if (kind != boost::beast::websocket::frame_type::ping || ++pings != 2) return;
+    static const std::string ping = R"({"type":"ping"})";
+    ws.stream().async_write(boost::asio::buffer(ping), [](boost::system::error_code, auto) {});
+  });
+  auto answer = ws.read(std::chrono::seconds(15));
+  EXPECT_EQ(answer["type"], "pong");
+  EXPECT_EQ(pings, 2);
+}
+
+// A peer that answers nothing (here: reads nothing, so no pong) is dropped after two silent
+// ticks, without a close handshake; the server stays responsive.
+TEST(WsKeepAlive, PeerThatNeverAnswersIsDropped) {
+  Server server({"--keepalive", "1"});
+  Ws ws(server.port());
+  ws.hello(token("porteur"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(ws.read(std::chrono::seconds(5)), std::runtime_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4))
+      << "the read should fail at once on the dropped connection, not time out";
+  EXPECT_EQ(get(server.port(), "/healthz").status, 200);
 }
 
 }  // namespace
