@@ -22,7 +22,7 @@ rocksdb::Options db_options(bool create_if_missing) {
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.keep_log_file_num = 4;
-  // Required by the hash memtables of `heads` and `commands`; the store has one writer thread.
+  // Required by the hash memtable of `commands`; the store has one writer thread.
   o.allow_concurrent_memtable_write = false;
   return o;
 }
@@ -106,6 +106,8 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   cfs.emplace_back("default", cfo);
   cfs.emplace_back("log", log_cfo);
   cfs.emplace_back("streams", streams_cfo);
+  // No longer written: a stream's head is its last key in `streams`. Opened for the stores
+  // that have it.
   cfs.emplace_back("heads", point_cfo);
   cfs.emplace_back("commands", point_cfo);
   cfs.emplace_back("meta", cfo);
@@ -220,11 +222,16 @@ std::expected<std::vector<Record>, StoreError> Db::records_at(
 }
 
 std::expected<std::uint64_t, StoreError> Db::head(std::string_view stream) {
-  std::string v;
-  auto s = db_->Get(rocksdb::ReadOptions(), heads(), stream, &v);
-  if (s.IsNotFound()) return 0;
-  if (!s.ok() || v.size() != 8) return std::unexpected(io_error(s, "read stream head"));
-  return get_be64(v);
+  // The stream's last index key: its keys sort by version after the stream's name and a NUL.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+  it->SeekForPrev(stream_key(stream, UINT64_MAX));
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read stream head"));
+  if (!it->Valid()) return 0;
+  auto k = it->key().ToStringView();
+  if (k.size() != stream.size() + 9 || !k.starts_with(stream) || k[stream.size()] != '\0') {
+    return 0;  // the key before is another stream's: this one has no event
+  }
+  return get_be64(k.substr(stream.size() + 1));
 }
 
 std::expected<std::pair<std::uint64_t, std::string>, StoreError> Db::tail() {

@@ -27,7 +27,7 @@ class Db {
   rocksdb::DB& raw() { return *db_; }
   rocksdb::ColumnFamilyHandle* log() const { return cf_[1]; }
   rocksdb::ColumnFamilyHandle* streams() const { return cf_[2]; }
-  rocksdb::ColumnFamilyHandle* heads() const { return cf_[3]; }
+  // cf_[3], `heads`, is no longer used: head() reads the last key of the stream in `streams`.
   rocksdb::ColumnFamilyHandle* commands() const { return cf_[4]; }
   rocksdb::ColumnFamilyHandle* meta() const { return cf_[5]; }
   rocksdb::ColumnFamilyHandle* projections() const { return cf_[6]; }
@@ -37,7 +37,7 @@ class Db {
   std::expected<std::vector<Record>, StoreError> read_stream(std::string_view stream,
                                                              std::uint64_t from, std::size_t max,
                                                              Direction direction);
-  // The version of `stream` recorded in `heads` (0 when absent).
+  // The last version of `stream` (0 when it has no event).
   std::expected<std::uint64_t, StoreError> head(std::string_view stream);
   // Position and raw hash of the last record of the log ({0, 32 zero bytes} when empty).
   std::expected<std::pair<std::uint64_t, std::string>, StoreError> tail();

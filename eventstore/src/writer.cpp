@@ -217,9 +217,6 @@ std::expected<std::uint64_t, StoreError> Writer::head_of(const std::string& stre
 }
 
 rocksdb::Status Writer::write(Staging& st) {
-  for (const auto& [stream, version] : st.heads) {
-    st.batch.Put(db_.heads(), stream, be64(version));
-  }
   st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
   rocksdb::WriteOptions wo;
   wo.sync = true;

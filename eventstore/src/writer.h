@@ -73,7 +73,7 @@ class Writer {
   // Stages the import of `r` into `st`; empty when sound, else what is wrong with it.
   std::string stage_imported(const Record& r, Staging& st);
   std::string stage_command(const Record& r, Staging& st);
-  // Adds the heads and the log's head to the batch and writes it, synced.
+  // Adds the log's head to the batch and writes it, synced.
   rocksdb::Status write(Staging& st);
   void apply(Staging& st);
 

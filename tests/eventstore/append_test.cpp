@@ -196,6 +196,26 @@ TEST_F(AppendTest, ReopenContinuesPositionsVersionsAndChain) {
   EXPECT_TRUE(store_->verify().ok);
 }
 
+// A stream's version is read back from the stream index: neighbours in key order (a name that
+// extends another, names before and after) must not lend it theirs, after a reopen too.
+TEST_F(AppendTest, StreamVersionsAmongNeighbourStreamsSurviveReopen) {
+  ASSERT_TRUE(store_->append_sync(request("s", 0, {event("A", 1), event("A", 2)})));
+  ASSERT_TRUE(store_->append_sync(request("s2", 0, {event("A", 1)})));
+  ASSERT_TRUE(
+      store_->append_sync(request("s-1", 0, {event("A", 1), event("A", 2), event("A", 3)})));
+  store_.reset();
+  store_ = test::open_store(dir_.path());
+  EXPECT_EQ(store_->stream_version("s"), 2u);
+  EXPECT_EQ(store_->stream_version("s2"), 1u);
+  EXPECT_EQ(store_->stream_version("s-1"), 3u);
+  for (const char* absent : {"a", "r", "s-", "s1", "s3", "t"}) {
+    EXPECT_EQ(store_->stream_version(absent), 0u) << absent;
+  }
+  EXPECT_FALSE(store_->append_sync(request("s", 1, {event("A", 3)})));  // its head is 2
+  EXPECT_TRUE(store_->append_sync(request("s", 2, {event("A", 3)})));
+  EXPECT_TRUE(store_->append_sync(request("t", 0, {event("A", 1)})));
+}
+
 TEST_F(AppendTest, CloseFinishesQueuedAppends) {
   // The destructor finishes what is queued: every callback runs exactly once.
   std::atomic<int> done{0};
