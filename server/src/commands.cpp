@@ -110,15 +110,11 @@ CommandService::CommandService(es::Store& store, ReadModels& models,
                                Metrics& metrics)
     : store_(store), models_(models), registry_(registry), config_(config), metrics_(metrics) {}
 
+// A repeated command id is not looked up here: the store's writer finds it when the command is
+// appended (or its rejection recorded), appends nothing and returns the first answer, which
+// on_appended() and finish_rejected() pass on. A lookup here cost every command a read of the
+// store for the rare repeat.
 void CommandService::execute(const domain::User& user, CommandRequest request, Done done) {
-  if (auto first = store_.find_command(request.id)) {
-    auto answer = nlohmann::json::parse(first->outcome, nullptr, false);
-    spdlog::info("command {} repeated: first answer returned", request.id);
-    return done(answer.is_discarded() ? make_answer(rejected_answer(
-                                            request.id, domain::reject(RejectionCode::kInternal,
-                                                                       "réponse illisible")))
-                                      : Answer{std::move(first->outcome), answer_status(answer)});
-  }
   auto command = domain::parse_command(request.name, request.payload);
   auto a = std::make_shared<Attempt>(Attempt{user, std::move(request), {}, std::move(done)});
   if (!command) return finish_rejected(a, command.error());
@@ -222,8 +218,9 @@ void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome o
       }
     }
     metrics_.command(code);
-    spdlog::info("command {} {} on grappe {} by {}: {}", a->request.id, a->request.name,
-                 a->request.grappe, a->user.id, code);
+    spdlog::info("command {} {} on grappe {} by {}: {}{}", a->request.id, a->request.name,
+                 a->request.grappe, a->user.id, code,
+                 outcome->duplicate ? " (repeated: first answer returned)" : "");
     // Answer once the read models show the events, so that a read after the ack sees them.
     return models_.when_applied(outcome->last_position,
                                 [a, answer = std::move(answer)] { a->done(answer); });
@@ -254,14 +251,17 @@ void CommandService::finish_rejected(std::shared_ptr<Attempt> a,
   record.command_id = a->request.id;
   record.outcome = answer.dump();
   store_.append(std::move(record), [this, a, answer](es::AppendOutcome outcome) mutable {
+    bool repeated = false;
     if (outcome) {
       auto first = nlohmann::json::parse(outcome->outcome, nullptr, false);
       if (!first.is_discarded()) answer = std::move(first);
+      repeated = outcome->duplicate;
     }
     auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
     metrics_.command(code);
-    spdlog::info("command {} {} on grappe {} by {}: {} ({})", a->request.id, a->request.name,
-                 a->request.grappe, a->user.id, code, answer.value("message", ""));
+    spdlog::info("command {} {} on grappe {} by {}: {} ({}){}", a->request.id, a->request.name,
+                 a->request.grappe, a->user.id, code, answer.value("message", ""),
+                 repeated ? " (repeated: first answer returned)" : "");
     a->done(make_answer(answer));
   });
 }

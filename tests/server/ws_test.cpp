@@ -210,6 +210,14 @@ TEST_F(WsTest, RepeatedCommandIdGetsTheFirstAnswer) {
   ws.send(cmd);
   auto second = ws.read_until("ack");
   EXPECT_EQ(first, second);
+  // A repeat that would be refused on its own (unknown command, stale version) still gets it.
+  cmd["name"] = "NoSuchCommand";
+  ws.send(cmd);
+  EXPECT_EQ(ws.read(), first);
+  cmd["name"] = "PostComment";
+  cmd["expectedVersion"] = 0;
+  ws.send(cmd);
+  EXPECT_EQ(ws.read(), first);
   auto state = get(port(), "/api/grappes/" + grappe, token("porteur"));
   EXPECT_EQ(state.body["version"], 2);
 }
