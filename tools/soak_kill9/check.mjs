@@ -72,21 +72,43 @@ export function checkGrappe(grappe, events, expected, seen) {
   return {lost, holes, dup, runs, lostIds, problems};
 }
 
+// The fields the checks need from one export line. Most of a line is the event's data, so the
+// usual layout (position, stream, version first; commandId, hash last) is read without parsing
+// it; anything else goes through JSON.parse.
+const HEAD = /^\{"position":(\d+),"stream":"([^"\\]*)","version":(\d+),/;
+const TAIL = /"commandId":"([^"\\]*)","hash":"[0-9a-f]*"\}$/;
+export function exportFields(line) {
+  const head = HEAD.exec(line);
+  const tail = head && TAIL.exec(line.length > 256 ? line.slice(-256) : line);
+  if (!head || !tail) return JSON.parse(line);
+  return {position: Number(head[1]), stream: head[2], version: Number(head[3]),
+          commandId: tail[1]};
+}
+
 // The whole log as `admin export` writes it (one object a line, position order): positions
-// 1..N with no hole, each stream's versions 1..n in order, and no command id in two runs of one
-// stream. Fed line by line; result() gives {events, holes, dup, streams, problems}.
-export function exportChecker() {
+// 1..N with no hole, each stream's versions 1..n in order, no command id in two runs of one stream
+// nor in two grappe streams, and every acked command at its acked version in its grappe stream.
+// `expected` maps a grappe id to its Map commandId → acked version. A command id in a grappe
+// stream that nobody acked is a phantom unless `allowed` has it (in flight at the kill).
+// Fed line by line; result() gives {events, holes, dup, lost, phantom, streams, problems}.
+export function exportChecker(expected = new Map(), allowed = new Set()) {
   const problems = [];
   let holes = 0;
   let dup = 0;
   let events = 0;
   let position = 0;
-  const streams = new Map();  // stream → {version, lastCommand, commands: Set}
-  const note = (text) => { if (problems.length < 10) problems.push(text); };
+  const streams = new Map();  // stream → {name, index, version, run: {id, last}|null, commands}
+  const names = [];
+  const grappeRuns = new Map();  // commandId → [stream index, last version], grappe streams only
+  const note = (text) => { if (problems.length < 20) problems.push(text); };
+  const isGrappe = (stream) => stream.startsWith('grappe-');
+  const endRun = (s) => {
+    if (s.run && !s.commands) grappeRuns.get(s.run.id)[1] = s.run.last;
+  };
   return {
     add(line) {
       if (!line.trim()) return;
-      const r = JSON.parse(line);
+      const r = exportFields(line);
       events++;
       position++;
       if (r.position !== position) {
@@ -95,21 +117,66 @@ export function exportChecker() {
         position = r.position;
       }
       let s = streams.get(r.stream);
-      if (!s) streams.set(r.stream, s = {version: 0, lastCommand: null, commands: new Set()});
+      if (!s) {
+        s = {name: r.stream, index: names.length, version: 0, run: null,
+             commands: isGrappe(r.stream) ? null : new Set()};
+        names.push(r.stream);
+        streams.set(r.stream, s);
+      }
       if (r.version !== s.version + 1) {
         holes++;
         note(`log: ${r.stream} version ${r.version} after ${s.version}`);
       }
       s.version = r.version;
-      if (r.commandId) {
-        if (r.commandId !== s.lastCommand && s.commands.has(r.commandId)) {
-          dup++;
-          note(`log: ${r.stream} command ${r.commandId} again at version ${r.version}`);
-        }
-        s.commands.add(r.commandId);
+      const id = r.commandId || null;
+      if (s.run && s.run.id === id) {
+        s.run.last = r.version;
+        return;
       }
-      s.lastCommand = r.commandId || null;
+      endRun(s);
+      s.run = id ? {id, last: r.version} : null;
+      if (!id) return;
+      if (s.commands) {  // other streams: a command id once per stream
+        if (s.commands.has(id)) {
+          dup++;
+          note(`log: ${r.stream} command ${id} again at version ${r.version}`);
+        }
+        s.commands.add(id);
+        return;
+      }
+      const before = grappeRuns.get(id);  // grappe streams: once in all of them
+      if (before) {
+        dup++;
+        note(`log: ${r.stream} command ${id} at version ${r.version} was already in ` +
+             `${names[before[0]]}`);
+        s.run = null;
+      } else {
+        grappeRuns.set(id, [s.index, r.version]);
+      }
     },
-    result() { return {events, holes, dup, streams: streams.size, problems}; },
+    result() {
+      for (const s of streams.values()) endRun(s);
+      let lost = 0;
+      let phantom = 0;
+      for (const [grappe, acks] of expected) {
+        const index = streams.get(`grappe-${grappe}`)?.index;
+        for (const [id, version] of acks) {
+          const run = grappeRuns.get(id);
+          if (!run || run[0] !== index || run[1] !== version) {
+            lost++;
+            note(`log: grappe ${grappe}: acked command ${id} at version ${version} is ` +
+                 (run ? `at version ${run[1]} of ${names[run[0]]}` : 'not in the log'));
+          }
+        }
+      }
+      for (const [id, [index]] of grappeRuns) {
+        const acks = expected.get(names[index].slice('grappe-'.length));
+        if (!(acks && acks.has(id)) && !allowed.has(id)) {
+          phantom++;
+          note(`log: ${names[index]} has command ${id}, never acknowledged`);
+        }
+      }
+      return {events, holes, dup, lost, phantom, streams: streams.size, problems};
+    },
   };
 }

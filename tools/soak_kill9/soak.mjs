@@ -29,12 +29,13 @@ function usage() {
        tools/soak-kill9 --self-check     show that lost acks, holes and duplicates are caught
 
 Each round: ~1 s of commands (CreateGrappe, InviteEstablishment, PostComment) from C keep-alive
-HTTP connections, SIGKILL at a random moment, restart, then: every acked command at its acked
-version, no version hole, no command id twice, re-sent ids (a sample of acked ones and those in
-flight at the kill) answered as the first time with nothing appended, GET /api/audit/verify ok.
-Grappes touched in the last two rounds are read every round, all of them every K rounds and at
-the end; at the end the server is stopped and 'admin verify' and 'admin export' check the whole
-log offline. Last line: rounds=N acked=N lost=N holes=N dup=N ...; exit 1 on any failure.
+HTTP connections, SIGKILL at a random moment, restart, then: the grappes touched in the last two
+rounds read back (GET .../events): every acked command at its acked version, no version hole, no
+command id twice; re-sent ids (a sample of acked ones, and those in flight at the kill) answered
+as the first time with nothing appended; GET /api/audit/verify ok. Every K rounds, while the
+server is down, and at the end after a graceful stop, the whole log is checked offline with
+'admin verify' and 'admin export' (positions, versions, duplicates, every ack, no phantom).
+Last line: rounds=N acked=N lost=N holes=N dup=N ...; exit 1 on any failure.
 Defaults: --rounds 10 --connections 8 --load-ms 1000 --full-every 10 --resend 20.`;
 }
 
@@ -169,7 +170,7 @@ class Soak {
     this.t = {rounds: 0, sent: 0, acked: 0, rejected: {}, inflight: 0, recovered: 0,
               retriedAcked: 0, retriedRejected: 0, resent: 0, lost: 0, holes: 0, dup: 0,
               idem: 0, phantom: 0, chainBad: 0, verifiedEvents: 0, errors: 0,
-              killMs: [], startMs: [], checkMs: [], ackedPerRound: [], fullChecks: 0,
+              killMs: [], startMs: [], checkMs: [], verifyMs: [], fullMs: [], ackedPerRound: [], fullChecks: 0,
               offlineEvents: 0, offlineVerify: 'not run', gracefulExit: null};
     this.problems = [];
     this.server = null;
@@ -367,8 +368,10 @@ class Soak {
 
   async verifyOnline(port) {
     const auditor = new Connection(port, USERS.auditor.token);
+    const started = Date.now();
     try {
       const r = await auditor.request('GET', '/api/audit/verify', undefined, 120000);
+      this.t.verifyMs.push(Date.now() - started);
       if (r.status !== 200 || !r.body || r.body.ok !== true) {
         this.t.chainBad++;
         this.problem(`GET /api/audit/verify: ${r.status} ${r.text.slice(0, 300)}`);
@@ -420,11 +423,12 @@ class Soak {
     const ackedBefore = this.t.acked;
     const inflight = await this.load(port, fresh, lines);
     const checkStart = Date.now();
+    // Every K rounds, while the server is down: the whole log checked offline.
+    if (full) await this.fullOffline(new Set(inflight.map((f) => f.cmd.id)));
     port = await this.startServer();
     // What was in flight at the kill: in the log (then it was decided and durable: it must
     // now be acked at that version) or not (then re-sending it decides it now).
-    const toCheck = full ? [...this.grappes.keys()]
-                         : [...new Set([...this.touched[0], ...this.touched[1]])];
+    const toCheck = [...new Set([...this.touched[0], ...this.touched[1]])];
     const checked = await this.checkGrappes(port, toCheck);
     const present = [];
     const absent = [];
@@ -442,7 +446,7 @@ class Soak {
     this.phantoms(checked, new Set(inflight.map((f) => f.cmd.id)));
     fs.appendFileSync(this.expectFile, lines.length ? `${lines.join('\n')}\n` : '');
     lines.length = 0;
-    await this.verifyOnline(port);
+    if (!full) await this.verifyOnline(port);  // a full round ran admin verify
 
     // Re-sends: a sample of this round's acks, a few older ones, the in-flight ones found.
     const sample = this.r.shuffle(fresh).slice(0, this.o.resend);
@@ -494,20 +498,21 @@ class Soak {
     this.t.checkMs.push(Date.now() - checkStart);
     this.t.ackedPerRound.push(this.t.acked - ackedBefore);
     this.touched = [new Set(), this.touched[0]];
-    if (full) this.t.fullChecks++;
     return port;
   }
 
-  // Stops the server cleanly, then checks the stopped folder with grappe-admin.
-  async offline() {
-    this.t.gracefulExit = await this.server.stop(30000);
+  // The stopped folder checked with grappe-admin: `verify` (the hash chain), then `export`
+  // streamed through exportChecker (positions, versions, duplicates, every ack, phantoms).
+  async fullOffline(allowed) {
+    const started = Date.now();
     const v = await run(this.adminBin, ['verify', '--data', this.data], 600000);
     this.t.offlineVerify = v.code === 0 ? 'ok' : `exit ${v.code}`;
     if (v.code !== 0) {
       this.t.chainBad++;
       this.problem(`admin verify: exit ${v.code}: ${(v.stdout + v.stderr).slice(-500)}`);
     }
-    const checker = exportChecker();
+    const expected = new Map([...this.grappes].map(([id, g]) => [id, g.expected]));
+    const checker = exportChecker(expected, allowed);
     const x = await run(this.adminBin, ['export', '--data', this.data], 600000,
                         (line) => checker.add(line));
     if (x.code !== 0) {
@@ -518,7 +523,17 @@ class Soak {
     this.t.offlineEvents = r.events;
     this.t.holes += r.holes;
     this.t.dup += r.dup;
+    this.t.lost += r.lost;
+    this.t.phantom += r.phantom;
+    this.t.fullChecks++;
+    this.t.fullMs.push(Date.now() - started);
     for (const p of r.problems) this.problem(p);
+  }
+
+  // At the end: a graceful stop, then the full offline check.
+  async offline() {
+    this.t.gracefulExit = await this.server.stop(30000);
+    await this.fullOffline(new Set());
   }
 
   failures() {
@@ -552,10 +567,14 @@ class Soak {
       ['  not in the log, re-sent: rejected', t.retriedRejected],
       ['re-sent command ids', t.resent],
       ['grappes', this.grappes.size],
-      ['full checks (every grappe)', t.fullChecks],
+      ['full offline checks (whole log)', t.fullChecks],
       ['kill after ms p50 / max', `${percentile(t.killMs, 0.5)} / ${Math.max(0, ...t.killMs)}`],
       ['restart ms p50 / max', `${percentile(t.startMs, 0.5)} / ${Math.max(0, ...t.startMs)}`],
-      ['check ms p50 / max', `${percentile(t.checkMs, 0.5)} / ${Math.max(0, ...t.checkMs)}`],
+      ['check ms p50 / max (restart included)',
+       `${percentile(t.checkMs, 0.5)} / ${Math.max(0, ...t.checkMs)}`],
+      ['online verify ms p50 / max', `${percentile(t.verifyMs, 0.5)} / ${Math.max(0, ...t.verifyMs)}`],
+      ['offline full check ms p50 / last',
+       `${percentile(t.fullMs, 0.5)} / ${t.fullMs[t.fullMs.length - 1] ?? 0}`],
       ['chain verified online (events)', t.verifiedEvents],
       ['admin verify (stopped)', t.offlineVerify],
       ['admin export events', t.offlineEvents],
@@ -589,7 +608,7 @@ async function soak(o) {
   try {
     let port = await s.startServer();
     for (let n = 1; n <= o.rounds; n++) {
-      const full = n % o.fullEvery === 0 || n === o.rounds;
+      const full = n % o.fullEvery === 0 && n !== o.rounds;  // the end has its own
       try {
         port = await withTimeout(s.round(port, full), ROUND_TIMEOUT_MS, `round ${n}`);
       } catch (e) {
@@ -620,8 +639,8 @@ async function soak(o) {
   return {code: failed ? 1 : 0, workDir};
 }
 
-// Checks a kept folder against its expected.jsonl (no load, no re-sends): one full check online,
-// then admin verify and export offline. Used by --self-check after tampering with the file.
+// Checks a kept folder (its server stopped) against its expected.jsonl: admin verify and the
+// export checked offline. Used by --self-check after tampering with the file.
 async function checkOnly(o, dir, quiet = false) {
   const s = new Soak(o, dir);
   s.setUp();
@@ -634,17 +653,10 @@ async function checkOnly(o, dir, quiet = false) {
     s.t.acked++;
   }
   try {
-    const port = await s.startServer();
-    await s.checkGrappes(port, [...s.grappes.keys()]);
-    await s.verifyOnline(port);
-    s.t.fullChecks = 1;
-    await s.offline();
+    await s.fullOffline(new Set());
   } catch (e) {
     s.t.errors++;
     s.problem(e.message);
-  } finally {
-    s.server.killNow();
-    await s.server.waitExit(10000);
   }
   if (!quiet) s.report(0);
   return s;
@@ -680,9 +692,19 @@ async function selfCheck(o) {
                    rec(5, 's', 4, 'a')]) {
     x.add(l);
   }
-  const xr = x.result();
+  let xr = x.result();
   expect(`export: position and version holes (holes=${xr.holes}), repeated id (dup=${xr.dup})`,
          xr.holes === 2 && xr.dup === 1);
+  const y = exportChecker(new Map([['g1', new Map([['a', 1], ['b', 3], ['c', 9]])]]));
+  for (const l of [rec(1, 'grappe-g1', 1, 'a'), rec(2, 'grappe-g1', 2, 'b'),
+                   rec(3, 'grappe-g1', 3, 'b'), rec(4, 'esms-1', 1, 'b'),
+                   rec(5, 'grappe-g2', 1, 'a'), rec(6, 'grappe-g1', 4, 'z')]) {
+    y.add(l);
+  }
+  xr = y.result();
+  expect(`export: acked but absent is lost (lost=${xr.lost}), an id in two grappes is a ` +
+         `duplicate (dup=${xr.dup}), an id nobody acked is a phantom (phantom=${xr.phantom})`,
+         xr.lost === 1 && xr.dup === 1 && xr.phantom === 1 && xr.holes === 0);
 
   const live = {...o, rounds: 3, keep: true};
   log('self-check: a real 3-round soak, then its expectations tampered with');
@@ -727,8 +749,9 @@ async function selfCheck(o) {
               round: 0});  // an ack the log never saw
   fs.writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
   const tampered = await checkOnly(o, kept, true);
-  expect(`2 tampered expectations are reported lost (lost=${tampered.t.lost})`,
-         tampered.t.lost === 2);
+  expect(`2 tampered expectations are reported lost (lost=${tampered.t.lost}; phantom=` +
+         `${tampered.t.phantom}: the probe's extra comment)`,
+         tampered.t.lost === 2 && tampered.t.phantom === 1);
   fs.rmSync(kept, {recursive: true, force: true});
   console.log(`self-check ${ok ? 'ok' : 'FAILED'}`);
   return ok ? 0 : 1;
