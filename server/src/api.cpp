@@ -86,9 +86,9 @@ bool has_query_param(std::string_view target, std::string_view key) {
   return for_each_param(target, [&](std::string_view k, std::string_view) { return k == key; });
 }
 
-void handle_http(Core& core, Request&& request, bool from_loopback, Reply reply) {
+void handle_http(Core& core, Request&& request, const Peer& peer, Reply reply) {
   try {
-    route(core, std::move(request), from_loopback, reply);
+    route(core, std::move(request), peer, reply);
   } catch (const std::exception& e) {
     // A bug, not a client error: answer 500 and keep serving.
     spdlog::error("http: internal error: {}", e.what());

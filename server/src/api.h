@@ -2,6 +2,7 @@
 // request: sessions parse and write, these decide what to answer.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -15,8 +16,15 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using Reply = std::function<void(Response)>;  // may be called from any thread, exactly once
 
+// Who sent a request.
+struct Peer {
+  boost::asio::ip::address address;    // the client's (X-Forwarded-For from a trusted proxy)
+  bool loopback = false;               // the TCP peer is on loopback (/metrics without a token)
+  std::function<bool()> take_command;  // spends one command of the connection's rate; false: over
+};
+
 // Answers `request` through `reply` (synchronously for most requests; commands answer later).
-void handle_http(Core& core, Request&& request, bool from_loopback, Reply reply);
+void handle_http(Core& core, Request&& request, const Peer& peer, Reply reply);
 
 // Helpers shared by the API's files.
 Response json_response(const Request& req, int status, const nlohmann::json& body);
@@ -24,7 +32,8 @@ Response json_response(const Request& req, int status, const nlohmann::json& bod
 Response json_response(const Request& req, int status, std::string body);
 Response error_response(const Request& req, int status, std::string_view code,
                         std::string_view message);
-Response serve_static(const Core& core, const Request& req, std::string_view path);
+// A file of the web client (GET/HEAD), or 404; never a path outside the table (api_static.cpp).
+Response serve_static(const Core& core, const Request& req);
 
 // The query parameter `key` of `target`, percent-decoded; empty when absent.
 std::string query_param(std::string_view target, std::string_view key);

@@ -119,13 +119,17 @@ void get_grappe(Core& core, const Request& req, const domain::User& user, const 
 }
 
 void post_command(Core& core, Request&& req, const domain::User& user, const std::string& id,
-                  const Reply& reply) {
+                  const Peer& peer, const Reply& reply) {
   std::string why;
   auto body = parse_client_json(req.body(), why);
   if (!body) return reply(error_response(req, 400, "bad_request", why));
   (*body)["grappe"] = id;
   auto request = parse_command_request(*body);
   if (!request) return reply(json_response(req, 400, request.error()));
+  if (peer.take_command && !peer.take_command()) {
+    core.limits.count_rate_limited();
+    return reply(json_response(req, 429, rate_limited_answer(request->id)));
+  }
   auto shared_req = std::make_shared<Request>(std::move(req));
   core.commands.execute(user, std::move(*request), [shared_req, reply](Answer answer) {
     reply(json_response(*shared_req, answer.status, std::move(answer.text)));

@@ -1,8 +1,6 @@
-// GET /api/establishments[/{finess}], GET /api/audit/verify, static files.
+// GET /api/establishments[/{finess}], GET /api/audit/verify.
 #include <charconv>
-#include <fstream>
 #include <future>
-#include <sstream>
 
 #include "api_routes.h"
 #include "grappe/domain/finess.h"
@@ -21,22 +19,6 @@ nlohmann::json establishment_json(const domain::Establishment& e) {
   if (e.location) j["location"] = {{"lat", e.location->lat}, {"lon", e.location->lon}};
   return j;
 }
-
-namespace {
-
-std::string_view content_type(std::string_view path) {
-  auto ends = [&](std::string_view ext) { return path.ends_with(ext); };
-  if (ends(".html")) return "text/html; charset=utf-8";
-  if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
-  if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".json")) return "application/json";
-  if (ends(".svg")) return "image/svg+xml";
-  if (ends(".png")) return "image/png";
-  if (ends(".ico")) return "image/x-icon";
-  return "application/octet-stream";
-}
-
-}  // namespace
 
 void get_establishments(Core& core, const Request& req, const Reply& reply) {
   auto q = query_param(req.target(), "q");
@@ -95,27 +77,6 @@ void get_verify(Core& core, const Request& req, const domain::User& user, const 
     }
     reply(json_response(req, 200, body));
   });
-}
-
-Response serve_static(const Core& core, const Request& req, std::string_view path) {
-  std::string relative = path == "/" ? "index.html" : std::string(path.substr(1));
-  if (relative.find("..") != std::string::npos || relative.find('\\') != std::string::npos ||
-      relative.find('\0') != std::string::npos) {
-    return error_response(req, 404, "not_found", "no such file");
-  }
-  auto file = core.options.web_root / relative;
-  std::ifstream in(file, std::ios::binary);
-  if (!in || std::filesystem::is_directory(file)) {
-    return error_response(req, 404, "not_found", "no such file");
-  }
-  std::ostringstream body;
-  body << in.rdbuf();
-  Response res{http::status::ok, req.version()};
-  res.set(http::field::content_type, content_type(relative));
-  res.set(http::field::cache_control, "no-cache");
-  res.keep_alive(req.keep_alive());
-  if (req.method() != http::verb::head) res.body() = body.str();
-  return res;
 }
 
 }  // namespace grappe::server

@@ -7,13 +7,15 @@ namespace grappe::server {
 
 namespace http = boost::beast::http;
 
-std::optional<domain::User> bearer_user(const Core& core, const Request& req) {
+std::optional<domain::User> bearer_user(Core& core, const Request& req, const Peer& peer) {
   auto it = req.find(http::field::authorization);
   if (it == req.end()) return std::nullopt;
   std::string_view value = it->value();
   constexpr std::string_view kPrefix = "Bearer ";
-  if (!value.starts_with(kPrefix)) return std::nullopt;
-  return core.authenticate(value.substr(kPrefix.size()));
+  auto user =
+      value.starts_with(kPrefix) ? core.authenticate(value.substr(kPrefix.size())) : std::nullopt;
+  if (!user) core.limits.auth_failed(peer.address);
+  return user;
 }
 
 namespace {
@@ -44,7 +46,7 @@ void get_demo_users(const Core& core, const Request& req, const Reply& reply) {
 
 }  // namespace
 
-void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
+void route(Core& core, Request&& req, const Peer& peer, const Reply& reply) {
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
   const auto method = req.method();
@@ -52,89 +54,100 @@ void route(Core& core, Request&& req, bool from_loopback, const Reply& reply) {
     if (method != http::verb::get && method != http::verb::head) {
       return reply(error_response(req, 405, "bad_request", "method not allowed"));
     }
-    return reply(serve_static(core, req, path));
+    return reply(serve_static(core, req));
   }
   if (path == "/healthz") {
     return reply(
         json_response(req, 200, {{"status", "ok"}, {"position", core.store.last_position()}}));
   }
+  // A token is tried only while its address has not failed too often this minute.
+  if (req.count(http::field::authorization) && core.limits.auth_blocked(peer.address)) {
+    return reply(error_response(req, 429, "rate_limited",
+                                "too many failed sign-ins from this address; try again in a "
+                                "minute"));
+  }
+  auto user = bearer_user(core, req, peer);
   if (path == "/metrics") {
-    auto user = bearer_user(core, req);
     bool allowed =
-        from_loopback ||
+        peer.loopback ||
         (user && (user->role == domain::Role::kAdmin || user->role == domain::Role::kAuditor));
     if (!allowed) return reply(error_response(req, 401, "unauthorized", "token required"));
-    Response res{http::status::ok, req.version()};
-    res.set(http::field::content_type, "text/plain; version=0.0.4");
-    res.keep_alive(req.keep_alive());
-    auto head = core.store.last_position();
-    std::vector<Metrics::ProjectionSample> samples;
-    for (const auto& s : core.models.status()) {
-      samples.push_back({s.name, static_cast<double>(s.position),
-                         static_cast<double>(head > s.position ? head - s.position : 0), s.progress,
-                         s.rebuilding});
-    }
-    res.body() = core.metrics.render(static_cast<double>(head),
-                                     static_cast<double>(core.hub.subscriptions()), samples,
-                                     static_cast<double>(core.models.applied()));
-    return reply(std::move(res));
+    return reply(get_metrics(core, req));
   }
   if (path == "/api/demo/users" && method == http::verb::get) {
     return get_demo_users(core, req, reply);
   }
+  if (!user) {
+    return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
+  }
+  route_user(core, std::move(req), path, *user, peer, reply);
+}
+
+void route_user(Core& core, Request&& req, std::string_view path, const domain::User& user,
+                const Peer& peer, const Reply& reply) {
+  std::string_view target = req.target();
+  const auto method = req.method();
+  std::string id;
+  std::string_view rest;
   if (path.starts_with("/api/establishments") && method == http::verb::get) {
     // Reference data: readable by every signed-in user.
-    if (!bearer_user(core, req)) {
-      return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
-    }
     if (path == "/api/establishments") {
       if (has_query_param(target, "ej") || has_query_param(target, "lookingForGrappe"))
         return get_partner_establishments(core, req, reply);
       return get_establishments(core, req, reply);
     }
-    std::string finess;
-    std::string_view rest;
-    if (split_id(path, "/api/establishments/", finess, rest) && rest.empty()) {
-      return get_establishment(core, req, finess, reply);
+    if (split_id(path, "/api/establishments/", id, rest) && rest.empty()) {
+      return get_establishment(core, req, id, reply);
     }
   }
-  auto user = bearer_user(core, req);
-  if (!user) {
-    return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
-  }
   if (path == "/api/me" && method == http::verb::get) {
-    return reply(json_response(req, 200, domain::to_json(*user)));
+    return reply(json_response(req, 200, domain::to_json(user)));
   }
   if (path == "/api/grappes" && method == http::verb::get) {
-    return get_grappes(core, req, *user, reply);
+    return get_grappes(core, req, user, reply);
   }
-  std::string id;
-  std::string_view rest;
   if (method == http::verb::put && split_id(path, "/api/establishments/", id, rest) &&
       rest == "/profile") {
-    return put_profile(core, std::move(req), *user, id, reply);
+    return put_profile(core, std::move(req), user, id, reply);
   }
   if (split_id(path, "/api/grappes/", id, rest)) {
     if (!valid_client_id(id)) return reply(error_response(req, 404, "not_found", "no such grappe"));
     if (rest == "/commands" && method == http::verb::post) {
-      return post_command(core, std::move(req), *user, id, reply);
+      return post_command(core, std::move(req), user, id, peer, reply);
     }
     if (rest == "/suggestions" && method == http::verb::get) {
-      return get_suggestions(core, req, *user, id, reply);
+      return get_suggestions(core, req, user, id, reply);
     }
-    if (method == http::verb::get) return get_grappe(core, req, *user, id, rest, reply);
+    if (method == http::verb::get) return get_grappe(core, req, user, id, rest, reply);
   }
   if (path == "/api/audit/verify" && method == http::verb::get) {
-    return get_verify(core, req, *user, reply);
+    return get_verify(core, req, user, reply);
   }
   if (path.starts_with("/api/admin/users")) {
-    return admin_users(core, std::move(req), *user, path.substr(16), reply);
+    return admin_users(core, std::move(req), user, path.substr(16), reply);
   }
   if (path.starts_with("/api/admin/projections")) {
-    return admin_projections(core, req, *user, path.substr(22), reply);
+    return admin_projections(core, req, user, path.substr(22), reply);
   }
-  if (path == "/api/admin/backup") return admin_backup(core, req, *user, reply);
+  if (path == "/api/admin/backup") return admin_backup(core, req, user, reply);
   reply(error_response(req, 404, "not_found", "no such endpoint"));
+}
+
+Response get_metrics(Core& core, const Request& req) {
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/plain; version=0.0.4");
+  res.keep_alive(req.keep_alive());
+  auto head = core.store.last_position();
+  std::vector<Metrics::ProjectionSample> samples;
+  for (const auto& s : core.models.status()) {
+    samples.push_back({s.name, static_cast<double>(s.position),
+                       static_cast<double>(head > s.position ? head - s.position : 0), s.progress,
+                       s.rebuilding});
+  }
+  res.body() =
+      core.metrics.render(static_cast<double>(head), static_cast<double>(core.hub.subscriptions()),
+                          samples, static_cast<double>(core.models.applied()));
+  return res;
 }
 
 }  // namespace grappe::server

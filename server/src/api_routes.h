@@ -7,16 +7,22 @@
 
 namespace grappe::server {
 
-void route(Core& core, Request&& req, bool from_loopback, const Reply& reply);
+void route(Core& core, Request&& req, const Peer& peer, const Reply& reply);
+// The endpoints that need a signed-in user.
+void route_user(Core& core, Request&& req, std::string_view path, const domain::User& user,
+                const Peer& peer, const Reply& reply);
+// GET /metrics.
+Response get_metrics(Core& core, const Request& req);
 
-// The user of the request's bearer token, or nullopt.
-std::optional<domain::User> bearer_user(const Core& core, const Request& req);
+// The user of the request's bearer token, or nullopt; a token that names no user counts as a
+// failed authentication of `peer`.
+std::optional<domain::User> bearer_user(Core& core, const Request& req, const Peer& peer);
 
 void get_grappes(Core& core, const Request& req, const domain::User& user, const Reply& reply);
 void get_grappe(Core& core, const Request& req, const domain::User& user, const std::string& id,
                 std::string_view rest, const Reply& reply);
 void post_command(Core& core, Request&& req, const domain::User& user, const std::string& id,
-                  const Reply& reply);
+                  const Peer& peer, const Reply& reply);
 void get_establishments(Core& core, const Request& req, const Reply& reply);
 void get_establishment(Core& core, const Request& req, const std::string& finess,
                        const Reply& reply);

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket/teardown.hpp>
@@ -23,6 +24,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "handshake.h"
 
 namespace grappe::server {
 
@@ -66,6 +69,13 @@ class CoalescingStream {
   auto async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
     return boost::asio::async_initiate<WriteHandler, void(error_code, std::size_t)>(
         [state = state_](auto done, const ConstBufferSequence& buffers) {
+          // Beast answers a close frame with the peer's own code, even one a peer may not send
+          // (5000, 65535); PROTOCOL.md v2 asks for 1002 then. Our own closes use valid codes, so
+          // a close frame with an invalid code leaving here is such an echo.
+          if (is_invalid_close_echo(buffers)) {
+            static constexpr unsigned char kProtocolError[] = {0x88, 0x02, 0x03, 0xEA};
+            return write(state, boost::asio::const_buffer(kProtocolError, 4), std::move(done));
+          }
           write(state, buffers, std::move(done));
         },
         handler, buffers);
@@ -99,6 +109,16 @@ class CoalescingStream {
     std::vector<std::move_only_function<void(error_code)>> on_drained;
   };
   using StatePtr = std::shared_ptr<State>;
+
+  // A server close frame with a 2-byte payload holding a code outside those RFC 6455 lets a peer
+  // send.
+  template <class ConstBufferSequence>
+  static bool is_invalid_close_echo(const ConstBufferSequence& buffers) {
+    if (boost::asio::buffer_size(buffers) != 4) return false;
+    unsigned char frame[4];
+    boost::asio::buffer_copy(boost::asio::buffer(frame), buffers);
+    return frame[0] == 0x88 && frame[1] == 0x02 && !valid_close_code((frame[2] << 8) | frame[3]);
+  }
 
   static bool drained(const State& st) {
     return !st.in_flight && st.pending.empty() && st.held.empty();
@@ -189,14 +209,69 @@ class CoalescingStream {
   StatePtr state_;
 };
 
-// Beast's WebSocket close ends with a teardown of the layer below: send what waits first.
+namespace detail {
+
+// Ends a server connection as RFC 6455 §7.1.1 asks: shut our side, read (and drop) what the peer
+// still sends until it closes too, then close. Bounded: at most kTeardownTime. Beast's own
+// teardown stops at its first successful read (1.81), and closing a socket with unread bytes
+// sends a reset that can make the peer lose the close frame (1009 for an oversized message).
+class Drain : public std::enable_shared_from_this<Drain> {
+ public:
+  static constexpr std::chrono::seconds kTeardownTime{5};
+  Drain(boost::asio::ip::tcp::socket& socket,
+        std::move_only_function<void(boost::beast::error_code)> done)
+      : socket_(socket), timer_(socket.get_executor()), done_(std::move(done)) {}
+  void start() {
+    boost::beast::error_code ignored;
+    socket_.shutdown(boost::asio::socket_base::shutdown_send, ignored);
+    timer_.expires_after(kTeardownTime);
+    timer_.async_wait([self = shared_from_this()](boost::beast::error_code ec) {
+      if (!ec) self->finish();
+    });
+    read();
+  }
+
+ private:
+  void read() {
+    socket_.async_read_some(boost::asio::buffer(buf_),
+                            [self = shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                              if (ec) return self->finish();
+                              self->read();
+                            });
+  }
+  void finish() {
+    if (!done_) return;
+    timer_.cancel();
+    boost::beast::error_code ignored;
+    socket_.close(ignored);
+    auto done = std::move(done_);
+    done_ = nullptr;
+    done(boost::beast::error_code{});
+  }
+  boost::asio::ip::tcp::socket& socket_;
+  boost::asio::steady_timer timer_;
+  std::move_only_function<void(boost::beast::error_code)> done_;
+  char buf_[4096];
+};
+
+}  // namespace detail
+
+// Beast's WebSocket close ends with a teardown of the layer below: send what waits first, then
+// (as a server) drain the peer until it closes.
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
                     TeardownHandler&& handler) {
   stream.when_drained(
       [role, &socket = stream.socket(),
        handler = std::forward<TeardownHandler>(handler)](CoalescingStream::error_code) mutable {
-        boost::beast::websocket::async_teardown(role, socket, std::move(handler));
+        if (role != boost::beast::role_type::server) {
+          return boost::beast::websocket::async_teardown(role, socket, std::move(handler));
+        }
+        auto ex = boost::asio::get_associated_executor(handler, socket.get_executor());
+        std::make_shared<detail::Drain>(socket, [ex, handler = std::move(handler)](
+                                                    boost::beast::error_code ec) mutable {
+          boost::asio::post(ex, [handler = std::move(handler), ec]() mutable { handler(ec); });
+        })->start();
       });
 }
 

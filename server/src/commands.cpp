@@ -80,6 +80,14 @@ nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& r
   return answer;
 }
 
+nlohmann::json rate_limited_answer(const std::string& id) {
+  return {
+      {"type", "rejected"},
+      {"id", id},
+      {"code", "rate_limited"},
+      {"message", "trop de commandes à la suite sur cette connexion : réessayez dans un instant"}};
+}
+
 Answer make_answer(const nlohmann::json& answer) {
   return Answer{answer.dump(), answer_status(answer)};
 }

@@ -38,6 +38,9 @@ struct CommandRequest {
 std::expected<CommandRequest, nlohmann::json> parse_command_request(const nlohmann::json& msg);
 
 nlohmann::json rejected_answer(const std::string& id, const domain::Rejection& rejection);
+// The `rejected` answer of a command over its connection's rate (never recorded: sent again
+// later, the command is decided).
+nlohmann::json rate_limited_answer(const std::string& id);
 // HTTP status of an answer (200 for ack).
 int answer_status(const nlohmann::json& answer);
 

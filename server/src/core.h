@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "connection_limits.h"
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
 #include "grappe/domain/user.h"
@@ -22,6 +23,7 @@
 #include "options.h"
 #include "projector.h"
 #include "read_models.h"
+#include "static_files.h"
 
 namespace grappe::server {
 
@@ -62,6 +64,8 @@ struct Core {
   // Long reads (audit verification) run here, one at a time, off the network threads; joined
   // before the store closes.
   boost::asio::thread_pool& background;
+  const StaticFiles& static_files;  // the web client, read once at start
+  Limits& limits;
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
   SessionSet sessions;
 

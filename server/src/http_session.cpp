@@ -5,6 +5,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "api.h"
+#include "handshake.h"
 #include "ws_session.h"
 
 namespace grappe::server {
@@ -13,8 +14,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, Core& core)
-    : stream_(std::move(socket)), core_(core) {}
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, Core& core,
+                         std::shared_ptr<Limits::Slot> slot, Limits::Refusal refusal)
+    : stream_(std::move(socket)), core_(core), slot_(std::move(slot)), refusal_(refusal) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = endpoint.address();
+}
 
 void HttpSession::run() {
   net::dispatch(stream_.get_executor(),
@@ -25,9 +31,19 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(kMaxHeaderBytes);
   parser_->body_limit(kMaxBodyBytes);
-  stream_.expires_after(std::chrono::seconds(30));  // half-open or idle connections end here
+  // Half-open or idle connections end here; one refused at a limit gets less.
+  stream_.expires_after(std::chrono::seconds(slot_ ? 30 : 5));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void set_security_headers(http::response_header<>& res) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  if (res[http::field::content_type].starts_with("text/html")) {
+    res.set("Content-Security-Policy", kContentSecurityPolicy);
+    res.set(http::field::x_frame_options, "DENY");
+  }
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
@@ -47,20 +63,20 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) return reply_error(http::status::bad_request, "bad_request", "malformed HTTP request");
 
   auto request = parser_->release();
-  if (beast::websocket::is_upgrade(request)) {
-    if (request.target() != "/ws") {
-      return reply_error(http::status::not_found, "not_found", "WebSocket endpoint is /ws");
-    }
-    std::make_shared<WsSession>(std::move(stream_), core_)->run(std::move(request));
-    return;
+  if (!slot_) {
+    bool total = refusal_ == Limits::Refusal::kTotal;
+    spdlog::info("http: {} refused ({})", address_key(peer_),
+                 total ? "--max-connections reached" : "--max-connections-per-ip reached");
+    return reply_error(http::status::service_unavailable, "unavailable",
+                       total ? "the server has too many connections; try again shortly"
+                             : "too many connections from your address");
   }
-  beast::error_code peer_ec;
-  auto peer = stream_.socket().remote_endpoint(peer_ec);
-  bool loopback = !peer_ec && peer.address().is_loopback();
+  auto peer = peer_of(request);
+  if (beast::websocket::is_upgrade(request)) return upgrade(std::move(request), peer);
   // The reply holds the session alive until the answer (maybe after a durable append) is sent.
   auto executor = stream_.get_executor();
   stream_.expires_never();
-  handle_http(core_, std::move(request), loopback,
+  handle_http(core_, std::move(request), peer,
               [self = shared_from_this(), executor](Response response) {
                 net::post(executor, [self, response = std::move(response)]() mutable {
                   self->reply(std::move(response));
@@ -68,8 +84,73 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
               });
 }
 
+Peer HttpSession::peer_of(const http::request<http::string_body>& request) {
+  Peer peer;
+  peer.loopback = peer_.is_loopback() ||
+                  (peer_.is_v6() && peer_.to_v6().is_v4_mapped() &&
+                   net::ip::make_address_v4(net::ip::v4_mapped, peer_.to_v6()).is_loopback());
+  peer.address = core_.limits.client_address(peer_, request["X-Forwarded-For"]);
+  if (!commands_set_) {
+    commands_set_ = true;
+    commands_ = core_.limits.command_bucket(peer.address);
+  }
+  if (commands_) {
+    // Runs on the connection's strand, while this session is alive (the request holds it).
+    peer.take_command = [this] { return commands_->take(); };
+  }
+  return peer;
+}
+
+void HttpSession::upgrade(http::request<http::string_body>&& request, const Peer& peer) {
+  auto refuse = [&](http::status status, const char* code, const char* why) {
+    core_.limits.count_bad_upgrade();
+    spdlog::info("ws: upgrade from {} refused: {}", address_key(peer.address), why);
+    reply_error(status, code, why);
+  };
+  if (request.target() != "/ws") {
+    return refuse(http::status::not_found, "not_found", "WebSocket endpoint is /ws");
+  }
+  if (request[http::field::sec_websocket_version] != "13") {
+    http::response<http::string_body> res{http::status::upgrade_required, 11};
+    res.set(http::field::sec_websocket_version, "13");
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(false);
+    res.body() =
+        nlohmann::json{
+            {"error", {{"code", "bad_request"}, {"message", "WebSocket version 13 is required"}}}}
+            .dump();
+    core_.limits.count_bad_upgrade();
+    return reply(std::move(res));
+  }
+  if (!valid_websocket_key(request[http::field::sec_websocket_key])) {
+    return refuse(http::status::bad_request, "bad_request",
+                  "Sec-WebSocket-Key must be the base64 of 16 bytes");
+  }
+  auto origin = request[http::field::origin];
+  if (request.count(http::field::origin) &&
+      !origin_allowed(origin, request[http::field::host], core_.options.allowed_origins)) {
+    return refuse(http::status::forbidden, "forbidden", "this Origin may not open a WebSocket");
+  }
+  std::shared_ptr<void> slots = slot_;
+  if (peer.address != peer_) {  // behind a trusted proxy: count the client's address too
+    Limits::Refusal why;
+    auto client = core_.limits.per_client(peer.address, why);
+    if (!client) {
+      return refuse(http::status::service_unavailable, "unavailable",
+                    "too many connections from your address");
+    }
+    slots =
+        std::make_shared<std::pair<std::shared_ptr<Limits::Slot>, std::shared_ptr<Limits::Slot>>>(
+            slot_, std::move(client));
+  }
+  std::make_shared<WsSession>(std::move(stream_), core_, std::move(slots), peer.address)
+      ->run(std::move(request));
+}
+
 void HttpSession::reply(http::response<http::string_body> response) {
-  response.prepare_payload();
+  set_security_headers(response);
+  // A HEAD answer keeps the Content-Length of the body it leaves out.
+  if (!(response.body().empty() && response.has_content_length())) response.prepare_payload();
   bool keep_alive = response.keep_alive();
   auto owned = std::make_shared<http::response<http::string_body>>(std::move(response));
   response_ = owned;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "api.h"
 #include "core.h"
 
 namespace grappe::server {
@@ -14,9 +15,21 @@ namespace grappe::server {
 inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
 
+// The policy of every HTML answer: scripts, styles, connections only from the server itself
+// (the favicon is an empty data: URL), never framed.
+inline constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+// Sets the headers PROTOCOL.md v2 asks of every HTTP answer (and the CSP of HTML answers).
+void set_security_headers(boost::beast::http::response_header<>& res);
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, Core& core);
+  // `slot` holds the connection's place within the limits; null when the server is full, and
+  // then the first request is answered 503 and the connection closed.
+  HttpSession(boost::asio::ip::tcp::socket&& socket, Core& core, std::shared_ptr<Limits::Slot> slot,
+              Limits::Refusal refusal);
   void run();
 
  private:
@@ -25,12 +38,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void reply(boost::beast::http::response<boost::beast::http::string_body> response);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void reply_error(boost::beast::http::status status, const char* code, const char* message);
+  // GET /ws: checks the handshake (PROTOCOL.md v2) and hands the connection to a WsSession.
+  void upgrade(boost::beast::http::request<boost::beast::http::string_body>&& request,
+               const Peer& peer);
+  Peer peer_of(const boost::beast::http::request<boost::beast::http::string_body>& request);
 
   boost::beast::tcp_stream stream_;
   Core& core_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
+  std::shared_ptr<Limits::Slot> slot_;
+  Limits::Refusal refusal_;
+  boost::asio::ip::address peer_;        // the TCP peer
+  std::optional<TokenBucket> commands_;  // HTTP commands of this connection; none: unlimited
+  bool commands_set_ = false;
 };
 
 }  // namespace grappe::server

@@ -32,6 +32,12 @@ int max_depth(std::string_view text) {
 }  // namespace
 
 std::optional<nlohmann::json> parse_client_json(std::string_view text, std::string& why) {
+  // nlohmann's lexer takes a NUL byte for the end of the input and would ignore what follows;
+  // JSON text never holds one (inside strings it must be escaped).
+  if (text.find('\0') != std::string_view::npos) {
+    why = "not valid JSON (a NUL byte)";
+    return std::nullopt;
+  }
   if (max_depth(text) > kMaxJsonDepth) {
     why = "JSON nested deeper than 32 levels";
     return std::nullopt;
@@ -82,6 +88,19 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = utf8_sequence(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -40,7 +40,10 @@ void Listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
     // without this an ack took 40 ms.
     beast::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
-    std::make_shared<HttpSession>(std::move(socket), core_)->run();
+    auto peer = socket.remote_endpoint(ignored);
+    Limits::Refusal why = Limits::Refusal::kNone;
+    auto slot = ignored ? nullptr : core_.limits.open(peer.address(), why);
+    std::make_shared<HttpSession>(std::move(socket), core_, std::move(slot), why)->run();
   }
   do_accept();
 }

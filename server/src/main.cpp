@@ -56,6 +56,36 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  auto& lim = o.limits;
+  app.add_option("--max-connections", lim.max_connections,
+                 "open connections in all; beyond, 503 or no upgrade")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  auto* per_ip = app.add_option("--max-connections-per-ip", lim.max_connections_per_ip,
+                                "open connections per client address (loopback exempt unless "
+                                "given)")
+                     ->capture_default_str()
+                     ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  auto* rate = app.add_option("--command-rate", lim.command_rate,
+                              "commands per second per connection, after a burst of 200 "
+                              "(loopback exempt unless given)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(0.1, 100000.0));
+  auto* auth = app.add_option("--auth-failures", lim.auth_failures,
+                              "failed authentications per address and minute before 429/4429 "
+                              "(loopback exempt unless given)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  std::vector<std::string> proxies;
+  app.add_option("--trusted-proxy", proxies,
+                 "address of a reverse proxy whose X-Forwarded-For names the client; repeatable");
+  app.add_option("--allowed-origin", o.allowed_origins,
+                 "a WebSocket Origin accepted besides the server's own, e.g. "
+                 "https://grappe.example.fr; repeatable");
+  app.add_option("--hello-timeout", o.hello_timeout,
+                 "seconds a WebSocket may stay without a successful hello (then 4401)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
   app.set_version_flag("--version", kServerVersion);
   try {
     app.parse(argc, argv);
@@ -70,6 +100,26 @@ Options parse_options(int argc, char** argv) {
   if (!parse_listen(listen, o.host, o.port)) {
     std::cerr << "grappe-server: --listen expects HOST:PORT, e.g. 127.0.0.1:8080\n";
     std::exit(kExitBadInput);
+  }
+  lim.per_ip_given = per_ip->count() > 0;
+  lim.command_rate_given = rate->count() > 0;
+  lim.auth_failures_given = auth->count() > 0;
+  lim.command_burst = std::max(200.0, 4 * lim.command_rate);
+  for (const auto& p : proxies) {
+    boost::system::error_code ec;
+    lim.trusted_proxies.push_back(net::ip::make_address(p, ec));
+    if (ec) {
+      std::cerr << "grappe-server: --trusted-proxy expects an IP address, not " << p << "\n";
+      std::exit(kExitBadInput);
+    }
+  }
+  for (auto& origin : o.allowed_origins) {
+    if (!origin.starts_with("http://") && !origin.starts_with("https://")) {
+      std::cerr << "grappe-server: --allowed-origin expects scheme://host[:port], not " << origin
+                << "\n";
+      std::exit(kExitBadInput);
+    }
+    while (origin.ends_with('/')) origin.pop_back();
   }
   if (!data.empty()) {
     o.data = data;
@@ -119,8 +169,9 @@ int serve(const Options& options, Inputs& inputs) {
   CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
   Projector projector(*store, models, hub);
   net::thread_pool background(1);
-  Core core{options,   *store,   inputs.registry, inputs.config, models, hub,
-            projector, commands, metrics,         background,    {},     {}};
+  Limits limits(options.limits, metrics.registry());
+  Core core{options,  *store,  inputs.registry, inputs.config, models, hub, projector,
+            commands, metrics, background,      inputs.web,    limits, {},  {}};
   projector.start();
   apply_users(core, inputs.users);
   auto demo_list = demo_users(inputs.registry);

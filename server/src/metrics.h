@@ -22,6 +22,8 @@ class Metrics {
   void connection_opened();
   void connection_closed();
   void send_queue_closed();
+  // Where other parts of the server (connection_limits.h) register their own metrics.
+  prometheus::Registry& registry() { return *registry_; }
   struct ProjectionSample {
     std::string name;
     double position = 0, lag = 0, progress = 0;

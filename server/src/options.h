@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "connection_limits.h"
+
 namespace grappe::server {
 
 struct Options {
@@ -24,6 +26,9 @@ struct Options {
   int threads = 2;
   int keepalive = 30;  // seconds of silence before a WebSocket peer is pinged (dropped after 2×)
   std::string log_level = "info";
+  LimitOptions limits;
+  std::vector<std::string> allowed_origins;  // besides the server's own (--allowed-origin)
+  int hello_timeout = 10;  // seconds a WebSocket may stay without a successful hello
 };
 
 // Splits "HOST:PORT"; false when malformed.

@@ -74,6 +74,13 @@ Inputs load_inputs(const Options& options) {
     inputs.config = domain::CallConfig::builtin();
   }
   if (options.users) inputs.users = load_users(*options.users);
+  try {
+    inputs.web = StaticFiles::load(options.web_root);
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string("--web-root: ") + e.what());
+  }
+  spdlog::info("web root: {} files, {} KiB with their gzip forms", inputs.web.size(),
+               inputs.web.bytes() / 1024);
   return inputs;
 }
 

@@ -10,6 +10,7 @@
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
 #include "options.h"
+#include "static_files.h"
 
 namespace grappe::server {
 
@@ -27,6 +28,7 @@ struct Inputs {
   domain::Registry registry;
   domain::CallConfig config;
   std::vector<UserSeed> users;  // from --users
+  StaticFiles web;              // the files of --web-root
 };
 
 // Throws InputError.

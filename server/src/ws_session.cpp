@@ -14,8 +14,15 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-WsSession::WsSession(beast::tcp_stream&& stream, Core& core)
-    : ws_(std::move(stream)), keepalive_(ws_.get_executor()), core_(core) {
+WsSession::WsSession(beast::tcp_stream&& stream, Core& core, std::shared_ptr<void> slots,
+                     net::ip::address client)
+    : ws_(std::move(stream)),
+      keepalive_(ws_.get_executor()),
+      hello_deadline_(ws_.get_executor()),
+      core_(core),
+      slots_(std::move(slots)),
+      client_(client),
+      commands_(core.limits.command_bucket(client)) {
   core_.metrics.connection_opened();
 }
 
@@ -29,12 +36,13 @@ void WsSession::run(beast::http::request<beast::http::string_body> request) {
   // (ping a silent peer, drop a dead one) with one timer wake every --keepalive seconds instead.
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
-  // Messages up to kHardFrameLimit are read whole, so that one over --max-frame can be refused
-  // with a clean close 1009 (refusing mid-message leaves unread bytes, and the peer gets a TCP
-  // reset instead of the close code). Beyond the hard limit Beast fails the read itself.
-  ws_.read_message_max(std::max(core_.options.max_frame, kHardFrameLimit));
+  // A message over --max-frame is refused from its frame header: Beast sends close 1009 and
+  // drains what the peer still sends until it closes (no payload is awaited first).
+  ws_.read_message_max(core_.options.max_frame);
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(beast::http::field::server, std::string("grappe/") + kServerVersion);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
   }));
   ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
@@ -50,6 +58,23 @@ void WsSession::on_accept(beast::error_code ec) {
                beast::get_lowest_layer(ws_).socket().remote_endpoint().address().to_string());
   do_read();
   keep_alive();
+  start_hello_deadline();
+}
+
+void WsSession::start_hello_deadline() {
+  hello_deadline_.expires_after(std::chrono::seconds(core_.options.hello_timeout));
+  hello_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->user_ || self->closing_) return;
+    spdlog::info("ws {}: no hello within {} s, closing 4401", static_cast<const void*>(self.get()),
+                 self->core_.options.hello_timeout);
+    self->core_.limits.count_hello_timeout();
+    self->refuse_unauthenticated("unauthorized", "no hello with a valid token in time");
+  });
+}
+
+void WsSession::refuse_unauthenticated(const char* code, const std::string& message) {
+  send_error(code, message);
+  close(kCloseUnauthorized);
 }
 
 void WsSession::keep_alive() {
@@ -81,21 +106,19 @@ void WsSession::do_read() {
 void WsSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == websocket::error::message_too_big) {
-      spdlog::info("ws {}: frame over {} bytes, closing 1009", static_cast<const void*>(this),
+      spdlog::info("ws {}: message over {} bytes, closed 1009", static_cast<const void*>(this),
                    core_.options.max_frame);
     }
     return finish();
   }
   heard_ = true;
-  if (buffer_.size() > core_.options.max_frame) {
-    spdlog::info("ws {}: message of {} bytes over the {} limit, closing 1009",
-                 static_cast<const void*>(this), buffer_.size(), core_.options.max_frame);
-    buffer_.consume(buffer_.size());
-    return close(static_cast<int>(websocket::close_code::too_big));
-  }
   if (!ws_.got_text()) {
     buffer_.consume(buffer_.size());
-    send_error("bad_request", "only text frames carrying JSON are understood");
+    if (!user_) {
+      refuse_unauthenticated("bad_request", "the first message must be hello, as JSON text");
+    } else {
+      send_error("bad_request", "only text frames carrying JSON are understood");
+    }
   } else {
     std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
@@ -107,14 +130,19 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 void WsSession::handle(const std::string& text) {
   std::string why;
   auto msg = parse_client_json(text, why);
-  if (!msg) return send_error("bad_request", why);
+  if (!msg)
+    return user_ ? send_error("bad_request", why) : refuse_unauthenticated("bad_request", why);
   bool bad = false;
   auto type = string_field(*msg, "type", bad);
-  if (!type || bad) return send_error("bad_request", "a message needs a string field \"type\"");
+  if (!type || bad) {
+    const char* message = "a message needs a string field \"type\"";
+    return user_ ? send_error("bad_request", message)
+                 : refuse_unauthenticated("bad_request", message);
+  }
   if (!user_) {
     if (*type == "hello") return handle_hello(*msg);
-    send_error("unauthorized", "the first message must be hello with a valid token");
-    return close(kCloseUnauthorized);
+    return refuse_unauthenticated("unauthorized",
+                                  "the first message must be hello with a valid token");
   }
   if (*type == "subscribe") return handle_subscribe(*msg);
   if (*type == "unsubscribe") return handle_unsubscribe(*msg);
@@ -126,14 +154,21 @@ void WsSession::handle(const std::string& text) {
 }
 
 void WsSession::handle_hello(const nlohmann::json& msg) {
+  if (core_.limits.auth_blocked(client_)) {
+    spdlog::info("ws {}: hello refused: too many failures from {}", static_cast<const void*>(this),
+                 address_key(client_));
+    send_error("rate_limited", "too many failed sign-ins from this address; try again in a minute");
+    return close(kCloseTooManyFailures);
+  }
   bool bad = false;
   auto token = string_field(msg, "token", bad);
   auto user = token && !bad ? core_.authenticate(*token) : std::nullopt;
   if (!user) {
     spdlog::info("ws {}: hello refused", static_cast<const void*>(this));
-    send_error("unauthorized", "unknown or revoked token");
-    return close(kCloseUnauthorized);
+    core_.limits.auth_failed(client_);
+    return refuse_unauthenticated("unauthorized", "unknown or revoked token");
   }
+  hello_deadline_.cancel();
   user_ = std::move(user);
   std::weak_ptr<WsSession> weak = shared_from_this();
   core_.sessions.add(this, user_->id, [weak](int code) {
@@ -234,6 +269,10 @@ void WsSession::handle_presence(const nlohmann::json& msg) {
 void WsSession::handle_command(const nlohmann::json& msg) {
   auto request = parse_command_request(msg);
   if (!request) return send_json(request.error());
+  if (commands_ && !commands_->take()) {
+    core_.limits.count_rate_limited();
+    return send_json(rate_limited_answer(request->id));
+  }
   std::weak_ptr<WsSession> weak = shared_from_this();
   core_.commands.execute(*user_, std::move(*request), [weak](Answer answer) {
     if (auto s = weak.lock()) {
@@ -349,6 +388,7 @@ void WsSession::finish() {
   finished_ = true;
   closing_ = true;
   keepalive_.cancel();
+  hello_deadline_.cancel();
   core_.hub.drop(this);
   core_.sessions.remove(this);
   spdlog::info("ws {}: closed{}", static_cast<const void*>(this),

@@ -24,11 +24,14 @@ namespace grappe::server {
 
 inline constexpr int kCloseUnauthorized = 4401;
 inline constexpr int kCloseTooSlow = 4408;
-inline constexpr std::size_t kHardFrameLimit = 1024 * 1024;
+inline constexpr int kCloseTooManyFailures = 4429;
 
 class WsSession : public Subscriber, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(boost::beast::tcp_stream&& stream, Core& core);
+  // `slots` keeps the connection's place within the limits for its life; `client` is the
+  // address its limits apply to.
+  WsSession(boost::beast::tcp_stream&& stream, Core& core, std::shared_ptr<void> slots,
+            boost::asio::ip::address client);
   ~WsSession() override;
 
   // Completes the upgrade that `request` asked for, then serves messages.
@@ -46,6 +49,9 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(const std::string& text);
   void handle_hello(const nlohmann::json& msg);
+  // Before a successful hello anything else ends the connection: `error` then close 4401.
+  void refuse_unauthenticated(const char* code, const std::string& message);
+  void start_hello_deadline();
   void handle_subscribe(const nlohmann::json& msg);
   void handle_unsubscribe(const nlohmann::json& msg);
   void handle_presence(const nlohmann::json& msg);
@@ -76,9 +82,13 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
 
   boost::beast::websocket::stream<CoalescingStream> ws_;
   boost::asio::steady_timer keepalive_;
+  boost::asio::steady_timer hello_deadline_;
   bool heard_ = false;   // a frame arrived since the last keep-alive tick
   bool pinged_ = false;  // the last tick found the peer silent and pinged it
   Core& core_;
+  std::shared_ptr<void> slots_;
+  boost::asio::ip::address client_;
+  std::optional<TokenBucket> commands_;  // this connection's command rate; none: unlimited
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> queue_;
   std::mutex inbox_mu_;
