@@ -64,6 +64,8 @@ struct Core {
   // Long reads (audit verification) run here, one at a time, off the network threads; joined
   // before the store closes.
   boost::asio::thread_pool& background;
+  // Reads a connection asks for (a subscription's catch-up), off the network threads.
+  boost::asio::thread_pool& readers;
   const StaticFiles& static_files;  // the web client, read once at start
   Limits& limits;
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens

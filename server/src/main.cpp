@@ -169,9 +169,10 @@ int serve(const Options& options, Inputs& inputs) {
   CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
   Projector projector(*store, models, hub);
   net::thread_pool background(1);
+  net::thread_pool readers(2);
   Limits limits(options.limits, metrics.registry());
-  Core core{options,  *store,  inputs.registry, inputs.config, models, hub, projector,
-            commands, metrics, background,      inputs.web,    limits, {},  {}};
+  Core core{options, *store,     inputs.registry, inputs.config, models, hub, projector, commands,
+            metrics, background, readers,         inputs.web,    limits, {},  {}};
   projector.start();
   apply_users(core, inputs.users);
   auto demo_list = demo_users(inputs.registry);
@@ -200,6 +201,7 @@ int serve(const Options& options, Inputs& inputs) {
   });
   io.run();
   background.join();
+  readers.join();
   projector.stop();
   store.reset();  // finishes queued appends, closes RocksDB
   spdlog::info("stopped cleanly");

@@ -208,7 +208,8 @@ void WsSession::handle_subscribe(const nlohmann::json& msg) {
     core_.hub.subscribe(*grappe, self, PresenceEntry{user_->id, user_->name, "viewing", ""});
   });
   if (!readable) return send_error("not_found", "no such grappe, or not visible to you");
-  subscribed_[*grappe] = from ? std::min(*from, version) : version;
+  auto& sub = subscribed_[*grappe];
+  sub = Subscription{from ? std::min(*from, version) : version, ++generations_, std::nullopt};
   if (!from) {
     return enqueue(std::make_shared<const std::string>(nlohmann::json{
                        {"type", "snapshot"},
@@ -217,25 +218,10 @@ void WsSession::handle_subscribe(const nlohmann::json& msg) {
                        {"state", state}}.dump()),
                    false);
   }
-  if (*from < version && !send_catch_up(*grappe, *from, version)) {
-    send_error("internal", "reading the grappe's history failed; subscribe again");
+  if (*from < version) {
+    sub.held.emplace();
+    start_catch_up(*grappe, *from, version);
   }
-}
-
-bool WsSession::send_catch_up(const std::string& grappe, std::uint64_t from, std::uint64_t to) {
-  auto stream = domain::grappe_stream(grappe);
-  while (from < to) {
-    auto page = core_.store.read_stream(stream, from, std::min<std::uint64_t>(to - from, 500),
-                                        es::Direction::kForward);
-    if (!page || page->empty()) return false;
-    for (const auto& record : *page) {
-      if (record.version > to) break;
-      enqueue(std::make_shared<const std::string>(event_frame(grappe, record)), false);
-      from = record.version;
-    }
-  }
-  subscribed_[grappe] = std::max(subscribed_[grappe], to);
-  return true;
 }
 
 void WsSession::handle_unsubscribe(const nlohmann::json& msg) {
@@ -309,8 +295,12 @@ void WsSession::take_deliveries() {
   for (auto& d : items) {
     if (!d.grappe.empty()) {
       auto it = subscribed_.find(d.grappe);
-      if (it == subscribed_.end() || d.version <= it->second) continue;
-      it->second = d.version;
+      if (it == subscribed_.end() || d.version <= it->second.sent) continue;
+      if (it->second.held) {
+        it->second.held->push_back(std::move(d));
+        continue;
+      }
+      it->second.sent = d.version;
     }
     if (!push(std::move(d.frame))) return;
   }

@@ -56,8 +56,11 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   void handle_unsubscribe(const nlohmann::json& msg);
   void handle_presence(const nlohmann::json& msg);
   void handle_command(const nlohmann::json& msg);
-  // Sends the events of `grappe` with version in (from, to] read from the log.
-  bool send_catch_up(const std::string& grappe, std::uint64_t from, std::uint64_t to);
+  // Reads the events of `grappe` with version in (from, to] on the reader pool (never on a
+  // network thread), then sends them on the strand, followed by the live events held meanwhile.
+  void start_catch_up(const std::string& grappe, std::uint64_t from, std::uint64_t to);
+  void on_catch_up(const std::string& grappe, std::uint64_t generation, std::uint64_t to,
+                   std::optional<std::vector<Frame>> frames);
 
   void send_json(const nlohmann::json& msg);
   void send_error(const char* code, const std::string& message);
@@ -99,8 +102,13 @@ class WsSession : public Subscriber, public std::enable_shared_from_this<WsSessi
   int close_code_ = 0;  // a close waiting for the write in flight
   bool finished_ = false;
   std::optional<domain::User> user_;
-  // Subscribed grappes → last version sent (events at or below it are not sent again).
-  std::unordered_map<std::string, std::uint64_t> subscribed_;
+  struct Subscription {
+    std::uint64_t sent = 0;        // events at or below this version are not sent again
+    std::uint64_t generation = 0;  // which subscribe a catch-up result belongs to
+    std::optional<std::vector<Delivery>> held;  // live events that wait for the catch-up
+  };
+  std::unordered_map<std::string, Subscription> subscribed_;
+  std::uint64_t generations_ = 0;
 };
 
 }  // namespace grappe::server
