@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "users.h"
+#include "users_file.h"
 
 namespace grappe::server {
 
@@ -29,26 +30,9 @@ nlohmann::json read_json(const std::filesystem::path& path, const char* what) {
 }
 
 std::vector<UserSeed> load_users(const std::filesystem::path& path) {
-  auto json = read_json(path, "--users");
-  auto list = json.find("users");
-  if (list == json.end() || !list->is_array()) {
-    throw InputError("--users file " + path.string() + ": expected {\"users\":[…]}");
-  }
-  std::vector<UserSeed> users;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const auto& entry = (*list)[i];
-    auto where = "--users file " + path.string() + ": user #" + std::to_string(i + 1) + ": ";
-    if (!entry.is_object()) throw InputError(where + "not an object");
-    auto user = domain::parse_user(entry);
-    if (!user) throw InputError(where + user.error());
-    auto token = entry.find("token");
-    if (token == entry.end() || !token->is_string() || token->get<std::string>().size() < 8 ||
-        token->get<std::string>().size() > 512) {
-      throw InputError(where + "\"token\" must be a string of 8 to 512 characters");
-    }
-    users.push_back({std::move(*user), token->get<std::string>()});
-  }
-  return users;
+  auto users = parse_users_file(read_file(path, "--users"), path.string());
+  if (!users) throw InputError(users.error());
+  return std::move(*users);
 }
 
 }  // namespace

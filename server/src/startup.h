@@ -11,17 +11,13 @@
 #include "grappe/domain/registry.h"
 #include "options.h"
 #include "static_files.h"
+#include "users_file.h"
 
 namespace grappe::server {
 
 // A bad option or an unreadable/invalid input file: main() prints it on one line, exits 2.
 struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
-};
-
-struct UserSeed {
-  domain::User user;
-  std::string token;
 };
 
 struct Inputs {
