@@ -1,0 +1,17 @@
+# The fuzz targets (targets/<name>.cpp) and the project sources they reach beyond domain/, shared
+# by the regression build (tests/fuzz/CMakeLists.txt) and the libFuzzer build (libfuzzer/).
+set(GRAPPE_FUZZ_TARGETS
+  ws_message command_payload http_query http_body request_path
+  finess_extract simple_csv call_config users_file admin_import)
+
+# Relative to the repository's root. The libFuzzer build compiles these (and domain/) only.
+set(GRAPPE_FUZZ_PROJECT_SOURCES
+  server/src/json_util.cpp server/src/commands.cpp server/src/api.cpp
+  server/src/static_files.cpp server/src/users_file.cpp
+  eventstore/src/json_check.cpp eventstore/src/timestamp.cpp
+  tools/admin_tool/record_json.cpp)
+
+# Public headers, then private folders searched for "…" includes only (-iquote): server/src has a
+# limits.h that must not stand for the C library's <limits.h>.
+set(GRAPPE_FUZZ_INCLUDE_DIRS domain/include eventstore/include projections/include server/include)
+set(GRAPPE_FUZZ_QUOTE_DIRS server/src eventstore/src tools/admin_tool tests/fuzz)
