@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "grappe/domain/streams.h"
+#include "sanitized.h"
 
 namespace grappe::admin::test {
 
@@ -69,6 +70,7 @@ Run admin(const std::vector<std::string>& args, const fs::path& input) {
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = read_file(out);
   r.err = read_file(err);
+  grappe::test::expect_no_sanitizer_report(r.err, "grappe-admin");
   return r;
 }
 

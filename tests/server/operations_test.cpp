@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "sanitized.h"
 #include "support.h"
 
 namespace grappe::test {
@@ -25,6 +26,7 @@ int admin(const std::string& args, std::string* out = nullptr) {
   char buf[4096];
   while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) text.append(buf, n);
   int status = ::pclose(pipe);
+  expect_no_sanitizer_report(text, "grappe-admin");
   if (out) *out = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -77,8 +79,9 @@ void wait_live(unsigned short port) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     bool live = true;
-    for (const auto& p : projections(port)["projections"])
-      live &= p["status"] == "live" && p["lag"] == 0;
+    // Named: a range-for over a member of a temporary would read it after it is destroyed.
+    const json all = projections(port);
+    for (const auto& p : all["projections"]) live &= p["status"] == "live" && p["lag"] == 0;
     if (live) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -12,6 +12,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "sanitized.h"
+
 namespace grappe::test {
 
 namespace fs = std::filesystem;
@@ -122,8 +124,13 @@ Server::Server(std::vector<std::string> extra, fs::path dir) {
   std::vector<std::string> args = {"--data",  data_.string(), "--listen",    "127.0.0.1:0",
                                    "--users", users.string(), "--log-level", "warn"};
   args.insert(args.end(), extra.begin(), extra.end());
-  int fd = -1;
-  pid_ = spawn(args, &fd);
+  int fd = -1, errfd = -1;
+  if (kSanitized) {
+    log_.emplace();
+    errfd = ::open((log_->path / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  pid_ = spawn(args, &fd, errfd);
+  if (errfd >= 0) ::close(errfd);
   std::string line;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (read_line(fd, line, deadline)) {
@@ -141,7 +148,13 @@ Server::Server(std::vector<std::string> extra, fs::path dir) {
 }
 
 Server::~Server() {
-  if (pid_ > 0) kill9();
+  if (pid_ <= 0) return;
+  if (!kSanitized) {
+    kill9();
+    return;
+  }
+  int status = terminate();
+  EXPECT_EQ(status, 0) << "grappe-server's exit status at the end of the test";
 }
 
 int Server::terminate() {
@@ -149,6 +162,7 @@ int Server::terminate() {
   kill(pid_, SIGTERM);
   int status = wait_exit(pid_, std::chrono::seconds(30));
   pid_ = -1;
+  check_log();
   return status;
 }
 
@@ -157,6 +171,16 @@ void Server::kill9() {
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+  check_log();
+}
+
+void Server::check_log() {
+  if (!log_) return;
+  std::ifstream in(log_->path / "stderr.txt");
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  if (!text.empty()) std::fprintf(stderr, "--- grappe-server's stderr ---\n%s---\n", text.c_str());
+  expect_no_sanitizer_report(text, "grappe-server");
+  log_.reset();
 }
 
 int run_server_once(const std::vector<std::string>& args, std::string* err) {
@@ -168,10 +192,10 @@ int run_server_once(const std::vector<std::string>& args, std::string* err) {
   ::close(errfd);
   int status = wait_exit(pid, std::chrono::seconds(60));
   close(fd);
-  if (err) {
-    std::ifstream in(path);
-    err->assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::ifstream in(path);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  expect_no_sanitizer_report(text, "grappe-server");
+  if (err) *err = std::move(text);
   return status;
 }
 

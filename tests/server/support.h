@@ -43,7 +43,9 @@ class Server {
   // Starts grappe-server with --data <dir> --listen 127.0.0.1:0 --users <file> plus `extra`,
   // and waits (≤ 60 s) for its `listening on` line. `dir` empty: a fresh temporary folder.
   explicit Server(std::vector<std::string> extra = {}, std::filesystem::path dir = {});
-  ~Server();  // SIGKILL if still running
+  // SIGKILL if still running; in sanitized builds SIGTERM instead, and the test fails unless the
+  // server exits with 0 (a sanitizer report at exit, a leak, makes that status non-zero).
+  ~Server();
 
   // SIGTERM, then the exit status (-1 if it did not exit normally within 30 s).
   int terminate();
@@ -52,7 +54,12 @@ class Server {
   const std::filesystem::path& data() const { return data_; }
 
  private:
+  // Sanitized builds: echoes the server's standard error (kept in `log_`) and fails the test if
+  // it holds a sanitizer report. Called once the process is gone.
+  void check_log();
+
   std::optional<TempDir> owned_;
+  std::optional<TempDir> log_;  // sanitized builds only
   std::filesystem::path data_;
   pid_t pid_ = -1;
   unsigned short port_ = 0;

@@ -34,12 +34,14 @@ ensure_packages() {
 
 # Configures (once) and builds the given targets (all when none) into one build folder.
 # Builds are serialised with a lock so that two scripts never compile at once on 2 cores.
+# GRAPPE_CMAKE_ARGS (an array, optional) is added to the first configuration of the folder.
 build_targets() {
   mkdir -p "$GRAPPE_BUILD"
   (
     flock 9
     if [ ! -f "$GRAPPE_BUILD/build.ninja" ]; then
-      cmake -S "$GRAPPE_ROOT" -B "$GRAPPE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+      cmake -S "$GRAPPE_ROOT" -B "$GRAPPE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        ${GRAPPE_CMAKE_ARGS[@]+"${GRAPPE_CMAKE_ARGS[@]}"} >&2
     fi
     cmake --build "$GRAPPE_BUILD" ${1:+--target "$@"} >&2
   ) 9>"$GRAPPE_BUILD/.build.lock"
