@@ -27,8 +27,10 @@ int run_rebuild(const Globals& g, const std::string& name) {
   auto store = open_existing(g.data);
   if (!store) return store.error();
   // Never destroyed: the process ends right after, and freeing millions of small objects one
-  // by one would only make the command slower (the store itself is closed properly).
-  auto& models = *new ReadModels;
+  // by one would only make the command slower (the store itself is closed properly). Held by a
+  // static so that it stays reachable until the exit: not a leak for LeakSanitizer either.
+  static ReadModels* const kept = new ReadModels;
+  auto& models = *kept;
   // Rebuilding one: the others are read back so that they are not folded again.
   if (!name.empty()) {
     if (auto loaded = models.load(**store); !loaded) {
