@@ -97,6 +97,15 @@ bool skip_value(std::string_view text, std::size_t& i) {
   return depth == 0;
 }
 
+// True when a string literal's inside is its own value: printable ASCII, no escape. Anything
+// else (escapes, UTF-8, control bytes, bytes that are not UTF-8) goes through the JSON parser,
+// which refuses what is not JSON.
+bool plain_ascii(std::string_view s) {
+  for (char c : s)
+    if (c < 0x20 || c > 0x7E || c == '\\') return false;
+  return true;
+}
+
 // The members of the JSON object `line` as raw value texts, by key.
 std::expected<std::map<std::string, std::string_view>, std::string> split_object(
     std::string_view line) {
@@ -150,10 +159,10 @@ class Fields {
   std::string_view raw(const std::string& name) const { return members_.at(name); }
 
   std::expected<std::string, std::string> text(const std::string& name) const {
-    if (auto it = members_.find(name); it != members_.end()) {  // fast path: nothing escaped
+    if (auto it = members_.find(name); it != members_.end()) {  // fast path: printable ASCII
       std::string_view raw = it->second;
       if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
-          raw.find('\\') == std::string_view::npos) {
+          plain_ascii(raw.substr(1, raw.size() - 2))) {
         return std::string(raw.substr(1, raw.size() - 2));
       }
     }
