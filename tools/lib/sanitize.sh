@@ -12,7 +12,10 @@ detect_stack_use_after_return=0:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp\
 ${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+  # ignore_noninstrumented_modules: accesses made inside uninstrumented shared libraries (RocksDB,
+  # libstdc++) are not checked; see CMakeLists.txt.
   export TSAN_OPTIONS="halt_on_error=0:exitcode=66:second_deadlock_stack=1:\
+ignore_noninstrumented_modules=1:\
 suppressions=$supp/tsan.supp:print_suppressions=0${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 }
 
