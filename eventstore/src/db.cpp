@@ -56,27 +56,8 @@ class WholeKeySpace final : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
 
-bool is_lock_error(const rocksdb::Status& s) {
-  return s.IsIOError() && (s.ToString().find("LOCK") != std::string::npos ||
-                           s.ToString().find("lock") != std::string::npos);
-}
-
-StoreError corrupt(std::string message) {
-  return make_error(StoreErrc::kCorrupt, std::move(message));
-}
-
-}  // namespace
-
-StoreError io_error(const rocksdb::Status& s, std::string_view what) {
-  return make_error(StoreErrc::kIo, std::string(what) + ": " + s.ToString());
-}
-
-std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::path& dir,
-                                                        bool create_if_missing) {
-  std::unique_ptr<Db> db(new Db());
-  db->dir_ = dir;
-  std::error_code ec;
-  if (create_if_missing) std::filesystem::create_directories(dir, ec);
+// The store's column families, with their options.
+std::vector<rocksdb::ColumnFamilyDescriptor> column_families() {
   rocksdb::ColumnFamilyOptions cfo;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   // Read models are rewritten entry by entry as they change: a smaller memtable keeps the
@@ -112,9 +93,42 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   cfs.emplace_back("commands", point_cfo);
   cfs.emplace_back("meta", cfo);
   cfs.emplace_back("projections", projections_cfo);
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options(create_if_missing), dir.string(), cfs, &db->cf_, &raw);
+  return cfs;
+}
+
+bool is_lock_error(const rocksdb::Status& s) {
+  return s.IsIOError() && (s.ToString().find("LOCK") != std::string::npos ||
+                           s.ToString().find("lock") != std::string::npos);
+}
+
+StoreError corrupt(std::string message) {
+  return make_error(StoreErrc::kCorrupt, std::move(message));
+}
+
+}  // namespace
+
+StoreError io_error(const rocksdb::Status& s, std::string_view what) {
+  return make_error(StoreErrc::kIo, std::string(what) + ": " + s.ToString());
+}
+
+StoreError closed_for_recovery() {
+  return make_error(StoreErrc::kIo, "event store is being reopened after a write fault");
+}
+
+std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::path& dir,
+                                                        Settings settings) {
+  std::unique_ptr<Db> db(new Db());
+  db->dir_ = dir;
+  db->create_if_missing_ = settings.create_if_missing;
+  db->fs_ = settings.file_system;
+  if (db->fs_) {
+    db->env_ = rocksdb::NewCompositeEnv(db->fs_);
+  } else {
+    db->fs_ = rocksdb::FileSystem::Default();
+  }
+  std::error_code ec;
+  if (settings.create_if_missing) std::filesystem::create_directories(dir, ec);
+  rocksdb::Status s = db->open_raw(false);
   if (is_lock_error(s)) {
     return std::unexpected(make_error(
         StoreErrc::kLocked,
@@ -124,18 +138,17 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
     return std::unexpected(corrupt(dir.string() + " is not a Grappe event store: " + s.ToString()));
   }
   if (!s.ok()) return std::unexpected(io_error(s, "cannot open event store " + dir.string()));
-  db->db_.reset(raw);
   // Files of a bulk projection write that a crash interrupted (see projections.cpp): never
   // ingested, so never part of the database; this process now holds the folder alone.
   std::filesystem::remove_all(dir / "ingest", ec);
   std::string format;
-  s = raw->Get({}, db->meta(), kFormatKey, &format);
+  s = db->db_->Get({}, db->meta(), kFormatKey, &format);
   if (s.IsNotFound()) {
     auto tail = db->tail();
     if (!tail) return std::unexpected(tail.error());
     if (tail->first != 0)
       return std::unexpected(corrupt(dir.string() + " has records but no format mark"));
-    s = raw->Put(rocksdb::WriteOptions(), db->meta(), kFormatKey, kFormat);
+    s = db->db_->Put(rocksdb::WriteOptions(), db->meta(), kFormatKey, kFormat);
   } else if (s.ok() && format != kFormat) {
     return std::unexpected(corrupt(dir.string() + " has unknown format " + format));
   }
@@ -143,22 +156,58 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
   return db;
 }
 
+rocksdb::Status Db::open_raw(bool read_only) {
+  auto cfs = column_families();
+  rocksdb::Options options = db_options(create_if_missing_);
+  if (env_) options.env = env_.get();
+  configure_faults(options);
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s =
+      read_only ? rocksdb::DB::OpenForReadOnly(options, dir_.string(), cfs, &handles, &raw)
+                : rocksdb::DB::Open(options, dir_.string(), cfs, &handles, &raw);
+  if (!s.ok()) return s;
+  db_ = raw;
+  cf_ = std::move(handles);
+  read_only_ = read_only;
+  return s;
+}
+
+void Db::close_raw() {
+  if (!db_) return;
+  for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
+  cf_.clear();
+  db_->Close().PermitUncheckedError();  // after a write fault: "Seen error", closed all the same
+  delete db_;
+  db_ = nullptr;
+}
+
 Db::~Db() {
   if (!db_) return;
-  // Memtables to disk now, so that the next open has no write-ahead log to replay: a server
-  // restart or an admin command then opens in milliseconds instead of re-reading the log's tail.
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  db_->Flush(fo, cf_);
-  for (auto* h : cf_) db_->DestroyColumnFamilyHandle(h);
-  db_->Close();
+  if (!read_only_ && !stopped()) {
+    // Memtables to disk now, so that the next open has no write-ahead log to replay: a server
+    // restart or an admin command then opens in milliseconds instead of re-reading the log's
+    // tail.
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    db_->Flush(fo, cf_).PermitUncheckedError();
+  }
+  close_raw();
+}
+
+rocksdb::Status Db::write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) {
+  auto l = lease();
+  if (!l) return rocksdb::Status::IOError(closed_for_recovery().message);
+  return l.raw().Write(options, batch);
 }
 
 std::expected<std::vector<Record>, StoreError> Db::read_all(std::uint64_t from, std::size_t max) {
   std::vector<Record> out;
   if (max == 0) return out;
   out.reserve(std::min<std::size_t>(max, 4096));
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log()));
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  std::unique_ptr<rocksdb::Iterator> it(l.raw().NewIterator(rocksdb::ReadOptions(), log()));
   for (it->Seek(be64(from + 1)); it->Valid() && out.size() < max; it->Next()) {
     Record r;
     if (!decode_record(std::string_view(it->value().data(), it->value().size()), r)) {
@@ -178,7 +227,9 @@ std::expected<std::vector<Record>, StoreError> Db::read_stream(std::string_view 
   std::vector<std::uint64_t> positions;
   std::string prefix(stream);
   prefix.push_back('\0');
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  std::unique_ptr<rocksdb::Iterator> it(l.raw().NewIterator(rocksdb::ReadOptions(), streams()));
   auto in_stream = [&] {
     auto k = it->key().ToStringView();
     return k.size() == prefix.size() + 8 && k.starts_with(prefix);
@@ -197,19 +248,20 @@ std::expected<std::vector<Record>, StoreError> Db::read_stream(std::string_view 
     }
   }
   if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read_stream"));
-  return records_at(positions);
+  it.reset();
+  return records_at(l, positions);
 }
 
 std::expected<std::vector<Record>, StoreError> Db::records_at(
-    const std::vector<std::uint64_t>& positions) {
+    const Lease& l, const std::vector<std::uint64_t>& positions) {
   std::vector<std::string> keys;
   keys.reserve(positions.size());
   for (auto p : positions) keys.push_back(be64(p));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), log(), keys.size(), slices.data(), values.data(),
-                statuses.data());
+  l.raw().MultiGet(rocksdb::ReadOptions(), log(), keys.size(), slices.data(), values.data(),
+                   statuses.data());
   std::vector<Record> out(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (!statuses[i].ok()) return std::unexpected(io_error(statuses[i], "read_stream record"));
@@ -223,7 +275,9 @@ std::expected<std::vector<Record>, StoreError> Db::records_at(
 
 std::expected<std::uint64_t, StoreError> Db::head(std::string_view stream) {
   // The stream's last index key: its keys sort by version after the stream's name and a NUL.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  std::unique_ptr<rocksdb::Iterator> it(l.raw().NewIterator(rocksdb::ReadOptions(), streams()));
   it->SeekForPrev(stream_key(stream, UINT64_MAX));
   if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read stream head"));
   if (!it->Valid()) return 0;
@@ -235,7 +289,9 @@ std::expected<std::uint64_t, StoreError> Db::head(std::string_view stream) {
 }
 
 std::expected<std::pair<std::uint64_t, std::string>, StoreError> Db::tail() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log()));
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  std::unique_ptr<rocksdb::Iterator> it(l.raw().NewIterator(rocksdb::ReadOptions(), log()));
   it->SeekToLast();
   if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read last record"));
   if (!it->Valid()) return std::pair<std::uint64_t, std::string>(0, std::string(kHashSize, '\0'));
@@ -249,7 +305,9 @@ std::expected<std::pair<std::uint64_t, std::string>, StoreError> Db::tail() {
 
 std::expected<std::optional<AppendResult>, StoreError> Db::command(std::string_view id) {
   std::string v;
-  auto s = db_->Get(rocksdb::ReadOptions(), commands(), id, &v);
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  auto s = l.raw().Get(rocksdb::ReadOptions(), commands(), id, &v);
   if (s.IsNotFound()) return std::optional<AppendResult>();
   if (!s.ok()) return std::unexpected(io_error(s, "read command"));
   auto r = decode_result(v);

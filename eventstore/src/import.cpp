@@ -33,7 +33,13 @@ std::expected<void, StoreError> Writer::import(std::span<const Record> records) 
     }
   }
   if (!st.dirty) return {};
-  if (auto s = write(st); !s.ok()) return std::unexpected(io_error(s, "import not written"));
+  if (auto suspended = suspension()) {
+    return std::unexpected(make_error(StoreErrc::kIo, "writes suspended: " + *suspended));
+  }
+  if (auto s = write(st); !s.ok()) {
+    suspend(fault_reason(s));
+    return std::unexpected(io_error(s, "import not written"));
+  }
   apply(st);
   hub_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
   return {};

@@ -93,7 +93,9 @@ std::expected<void, StoreError> ingest_projection(Db& db, const ProjectionWrite&
     std::filesystem::remove(file, ec);
     return std::unexpected(io_error(s, "write projection " + name));
   };
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.raw().GetOptions(db.projections()),
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), lease.raw().GetOptions(db.projections()),
                                 db.projections());
   auto s = writer.Open(file.string());
   for (std::size_t i = 0; s.ok() && i < puts.size(); ++i) {
@@ -105,7 +107,7 @@ std::expected<void, StoreError> ingest_projection(Db& db, const ProjectionWrite&
   if (!s.ok()) return fail(s);
   rocksdb::IngestExternalFileOptions options;
   options.move_files = true;
-  s = db.raw().IngestExternalFile(db.projections(), {file.string()}, options);
+  s = lease.raw().IngestExternalFile(db.projections(), {file.string()}, options);
   if (!s.ok()) return fail(s);
   std::filesystem::remove(file, ec);  // moved: only its old name is left, if anything
   return {};
@@ -117,6 +119,8 @@ std::expected<void, StoreError> write_projection(Db& db, const ProjectionWrite& 
   if (auto e = check_projection_name(write.projection)) return std::unexpected(std::move(*e));
   if (write.deletes.empty() && bytes_of(write) >= kIngestBytes) return ingest_projection(db, write);
   const std::string& name = write.projection;
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
   rocksdb::WriteBatch batch;
   auto* cf = db.projections();
   rocksdb::Status s;
@@ -128,7 +132,7 @@ std::expected<void, StoreError> write_projection(Db& db, const ProjectionWrite& 
     if (s.ok()) s = batch.Delete(cf, data_key(name, key));
   }
   if (s.ok()) s = batch.Put(cf, checkpoint_key(name), be64(write.checkpoint) + write.info);
-  if (s.ok()) s = db.raw().Write(rocksdb::WriteOptions(), &batch);
+  if (s.ok()) s = lease.raw().Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return std::unexpected(io_error(s, "write projection " + name));
   return {};
 }
@@ -136,17 +140,19 @@ std::expected<void, StoreError> write_projection(Db& db, const ProjectionWrite& 
 std::expected<std::optional<ProjectionCheckpoint>, StoreError> load_projection(
     Db& db, std::string_view projection, const ProjectionVisitor& fn) {
   if (auto e = check_projection_name(projection)) return std::unexpected(std::move(*e));
-  Snapshot snap(db.raw());
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
+  Snapshot snap(lease.raw());
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.snap;
   std::string value;
-  auto s = db.raw().Get(ro, db.projections(), checkpoint_key(projection), &value);
+  auto s = lease.raw().Get(ro, db.projections(), checkpoint_key(projection), &value);
   auto checkpoint = decode_checkpoint(s, value, projection);
   if (!checkpoint || !*checkpoint || !fn) return checkpoint;
   std::string begin = data_begin(projection), end = checkpoint_key(projection);
   rocksdb::Slice upper(end);
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db.raw().NewIterator(ro, db.projections()));
+  std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.projections()));
   for (it->Seek(begin); it->Valid(); it->Next()) {
     fn(it->key().ToStringView().substr(begin.size()), it->value().ToStringView());
   }
@@ -160,17 +166,21 @@ std::expected<std::optional<ProjectionCheckpoint>, StoreError> projection_checkp
     Db& db, std::string_view projection) {
   if (auto e = check_projection_name(projection)) return std::unexpected(std::move(*e));
   std::string value;
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
   auto s =
-      db.raw().Get(rocksdb::ReadOptions(), db.projections(), checkpoint_key(projection), &value);
+      lease.raw().Get(rocksdb::ReadOptions(), db.projections(), checkpoint_key(projection), &value);
   return decode_checkpoint(s, value, projection);
 }
 
 std::expected<void, StoreError> drop_projection(Db& db, std::string_view projection) {
   if (auto e = check_projection_name(projection)) return std::unexpected(std::move(*e));
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
   rocksdb::WriteBatch batch;
   auto s = batch.DeleteRange(db.projections(), data_begin(projection), checkpoint_key(projection));
   if (s.ok()) s = batch.Delete(db.projections(), checkpoint_key(projection));
-  if (s.ok()) s = db.raw().Write(rocksdb::WriteOptions(), &batch);
+  if (s.ok()) s = lease.raw().Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return std::unexpected(io_error(s, "drop projection " + std::string(projection)));
   return {};
 }

@@ -25,7 +25,8 @@ class RocksStore final : public Store {
       : options_(options),
         db_(std::move(db)),
         hub_(std::make_shared<detail::Hub>()),
-        writer_(*db_, *hub_, options.max_batch_events, tail_position, std::move(tail_hash)) {}
+        writer_(*db_, *hub_, options.max_batch_events, options.write_retry_interval, tail_position,
+                std::move(tail_hash)) {}
 
   ~RocksStore() override {
     writer_.stop();          // finishes queued appends
@@ -74,6 +75,10 @@ class RocksStore final : public Store {
     return writer_.last_position() == 0 ? std::string() : detail::to_hex(writer_.head_hash());
   }
 
+  StoreHealth health() override { return writer_.health(); }
+
+  void watch_health(HealthWatcher watcher) override { writer_.watch_health(std::move(watcher)); }
+
   std::unique_ptr<Subscription> subscribe_all(std::uint64_t from_position,
                                               SubscriptionHandler handler) override {
     return subscribe(std::nullopt, from_position, std::move(handler));
@@ -89,8 +94,10 @@ class RocksStore final : public Store {
   }
 
   std::expected<void, StoreError> checkpoint(const std::filesystem::path& dir) override {
+    auto lease = db_->lease();
+    if (!lease) return std::unexpected(detail::closed_for_recovery());
     rocksdb::Checkpoint* raw = nullptr;
-    auto s = rocksdb::Checkpoint::Create(&db_->raw(), &raw);
+    auto s = rocksdb::Checkpoint::Create(&lease.raw(), &raw);
     std::unique_ptr<rocksdb::Checkpoint> cp(raw);
     if (s.ok()) s = cp->CreateCheckpoint(std::filesystem::absolute(dir).string());
     if (!s.ok()) return std::unexpected(detail::io_error(s, "checkpoint to " + dir.string()));
@@ -141,7 +148,7 @@ std::expected<void, StoreError> Store::checkpoint(const std::filesystem::path&) 
 
 std::expected<std::unique_ptr<Store>, StoreError> Store::open(const std::filesystem::path& dir,
                                                               StoreOptions options) {
-  auto db = detail::Db::open(dir, options.create_if_missing);
+  auto db = detail::Db::open(dir, {options.create_if_missing, options.file_system});
   if (!db) return std::unexpected(db.error());
   auto tail = (*db)->tail();
   if (!tail) return std::unexpected(tail.error());

@@ -39,14 +39,16 @@ std::string check_record(std::uint64_t position, std::string_view value, std::st
 
 VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progress) {
   VerifyResult result;
-  Snapshot snap(db.raw());
+  auto lease = db.lease();
+  if (!lease) return bad(result, 1, closed_for_recovery().message);
+  Snapshot snap(lease.raw());
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.snap;
   ro.fill_cache = false;
   ro.readahead_size = 4 << 20;
   std::string prev(kHashSize, '\0');
   std::uint64_t expected = 1;
-  std::unique_ptr<rocksdb::Iterator> it(db.raw().NewIterator(ro, db.log()));
+  std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.log()));
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     auto key = it->key().ToStringView();
     std::uint64_t position = key.size() == 8 ? get_be64(key) : 0;
@@ -62,7 +64,7 @@ VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progre
   }
   if (!it->status().ok()) return bad(result, expected, "read failed: " + it->status().ToString());
   std::string head;
-  auto s = db.raw().Get(ro, db.meta(), "head", &head);
+  auto s = lease.raw().Get(ro, db.meta(), "head", &head);
   if (s.ok() && head.size() == 8 + kHashSize) {
     std::uint64_t last = get_be64(head);
     if (last > result.events) {

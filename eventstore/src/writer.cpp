@@ -41,14 +41,18 @@ StoreError conflict(std::vector<StreamVersion> actual) {
 
 }  // namespace
 
-Writer::Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::uint64_t tail_position,
+Writer::Writer(Db& db, Hub& hub, std::size_t max_batch_events,
+               std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
                std::string tail_hash)
     : db_(db),
       hub_(hub),
       max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
       position_(tail_position),
       hash_(std::move(tail_hash)),
-      thread_([this] { run(); }) {}
+      retry_interval_(std::max<Clock::duration>(retry_interval, std::chrono::milliseconds(1))),
+      thread_([this] { run(); }) {
+  db_.on_stop([this] { wake(); });
+}
 
 Writer::~Writer() {
   stop();
@@ -73,6 +77,7 @@ void Writer::stop() {
     queue_cv_.notify_one();
   }
   if (thread_.joinable()) thread_.join();
+  db_.on_stop({});
 }
 
 std::uint64_t Writer::last_position() const {
@@ -88,15 +93,24 @@ std::string Writer::head_hash() const {
 void Writer::run() {
   pthread_setname_np(pthread_self(), "grappe-writer");
   for (;;) {
-    std::vector<Pending> batch = take();
-    if (batch.empty()) return;
-    commit(batch);
+    auto batch = take();
+    if (!batch) return;
+    retry_if_due();  // first: a batch that arrives once the disk has room again is written
+    if (!batch->empty()) commit(*batch);
   }
 }
 
-std::vector<Pending> Writer::take() {
+std::optional<std::vector<Pending>> Writer::take() {
+  const auto due = retry_due();
   std::unique_lock lock(queue_mu_);
-  queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  auto ready = [&] { return stopping_ || woken_ || !queue_.empty(); };
+  if (due) {
+    queue_cv_.wait_until(lock, *due, ready);
+  } else {
+    queue_cv_.wait(lock, ready);
+  }
+  woken_ = false;
+  if (stopping_ && queue_.empty()) return std::nullopt;
   std::vector<Pending> batch;
   std::size_t events = 0;
   while (!queue_.empty() && (batch.empty() || events < max_batch_events_)) {
@@ -120,9 +134,14 @@ void Writer::commit(std::vector<Pending>& batch) {
   for (auto& p : batch) outcomes.push_back(stage(p, st));
   bool written = false;
   if (st.dirty) {
-    rocksdb::Status s = write(st);
-    if (!s.ok()) {
-      for (auto& o : outcomes) o = std::unexpected(io_error(s, "append not written"));
+    // Suspended: not even tried. A repeated command id, which needs no write, is still answered.
+    auto suspended = suspension();
+    rocksdb::Status s = suspended ? rocksdb::Status::OK() : write(st);
+    if (suspended || !s.ok()) {
+      if (!suspended) suspend(fault_reason(s));
+      auto error = suspended ? make_error(StoreErrc::kIo, "writes suspended: " + *suspended)
+                             : io_error(s, "append not written");
+      for (auto& o : outcomes) o = std::unexpected(error);
     } else {
       apply(st);
       written = true;
@@ -220,7 +239,7 @@ rocksdb::Status Writer::write(Staging& st) {
   st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return db_.raw().Write(wo, &st.batch);
+  return db_.write(wo, &st.batch);
 }
 
 void Writer::apply(Staging& st) {

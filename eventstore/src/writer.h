@@ -5,13 +5,21 @@
 // stages the records in one WriteBatch, writes it with sync = true and only then advances its
 // in-memory state, publishes the records and completes the callbacks. If the write fails, every
 // request of the batch gets kIo and nothing in memory moves.
+//
+// A failed write (or RocksDB stopping writes for another reason) suspends writes: batches that
+// would write something get kIo at once (a repeated command id is still answered from the disk).
+// Every `retry_interval` the thread tries Db::recover(); once it succeeds, the tail (position,
+// hash) is read back from the disk, the cached stream heads are dropped, and records of a failed
+// batch that turned out durable are published. Writes then resume.
 #pragma once
 
 #include <rocksdb/write_batch.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -34,8 +42,8 @@ struct Pending {
 class Writer {
  public:
   // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0).
-  Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::uint64_t tail_position,
-         std::string tail_hash);
+  Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::chrono::milliseconds retry_interval,
+         std::uint64_t tail_position, std::string tail_hash);
   ~Writer();  // stop()
 
   // Queues `p`; once stopping, calls p.done(kClosed) on the calling thread instead.
@@ -50,7 +58,11 @@ class Writer {
   std::uint64_t last_position() const;
   std::string head_hash() const;  // raw bytes
 
+  StoreHealth health() const;
+  void watch_health(HealthWatcher watcher);
+
  private:
+  using Clock = std::chrono::steady_clock;
   struct Staging {
     explicit Staging(std::size_t reserve) : batch(reserve) {}
     rocksdb::WriteBatch batch;
@@ -63,7 +75,9 @@ class Writer {
   };
 
   void run();
-  std::vector<Pending> take();
+  // The next batch (empty when only woken, or when a retry is due); nullopt once stopping and
+  // the queue is empty.
+  std::optional<std::vector<Pending>> take();
   void commit(std::vector<Pending>& batch);
   AppendOutcome stage(Pending& p, Staging& st);
   std::expected<std::uint64_t, StoreError> head_of(const std::string& stream, const Staging& st);
@@ -77,6 +91,16 @@ class Writer {
   rocksdb::Status write(Staging& st);
   void apply(Staging& st);
 
+  // Write faults (writer_faults.cpp).
+  void wake();                                    // any thread
+  std::optional<std::string> suspension() const;  // why writes are suspended, if they are
+  void suspend(const std::string& reason);        // under commit_mu_
+  std::optional<Clock::time_point> retry_due() const;
+  void retry_if_due();  // on the writer thread
+  // After recovery, under commit_mu_: the tail as the disk has it. Empty when sound, else why not.
+  std::string adopt_tail();
+  void notify(const StoreHealth& health);
+
   Db& db_;
   Hub& hub_;
   const std::size_t max_batch_events_;
@@ -85,6 +109,7 @@ class Writer {
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  bool woken_ = false;
 
   std::mutex commit_mu_;  // held by commit() and import(): one writes at a time
   std::unordered_map<std::string, std::uint64_t> heads_;  // durable heads, under commit_mu_
@@ -92,6 +117,15 @@ class Writer {
   mutable std::mutex state_mu_;
   std::uint64_t position_;
   std::string hash_;
+
+  const Clock::duration retry_interval_;
+  mutable std::mutex health_mu_;
+  std::optional<std::string> suspended_;  // why writes are suspended
+  Clock::time_point suspended_at_;
+  Clock::time_point next_try_;
+  bool broken_ = false;  // the disk's log contradicts what was acknowledged: no more retries
+  std::mutex watcher_mu_;
+  HealthWatcher watcher_;
 
   std::thread thread_;
 };

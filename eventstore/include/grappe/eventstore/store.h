@@ -23,6 +23,10 @@
 
 #include "grappe/eventstore/record.h"
 
+namespace rocksdb {
+class FileSystem;
+}
+
 namespace grappe::es {
 
 // An event to append. The store assigns id (when empty), version, position, timestamp and hash.
@@ -70,7 +74,7 @@ struct AppendResult {
 enum class StoreErrc {
   kVersionConflict,  // an expected version did not match; `actual` has every part's version
   kInvalidArgument,  // empty stream name, event without type, data not a JSON text, ...
-  kIo,               // RocksDB failed; nothing of the request is guaranteed written
+  kIo,               // RocksDB failed (disk full, I/O error); see append() and health()
   kClosed,           // the store is closing or closed
   kLocked,           // open(): another process holds the data folder
   kCorrupt,          // open(): the folder is not a Grappe store or fails its consistency checks
@@ -121,7 +125,28 @@ struct StoreOptions {
   bool create_if_missing = true;
   std::size_t subscription_buffer = 65536;  // records buffered per subscription before drop
   std::size_t max_batch_events = 20000;     // group-commit cap per synced write batch
+  // While writes are suspended (see Store::health()), how often the store tries to write again.
+  std::chrono::milliseconds write_retry_interval = std::chrono::seconds(1);
+  // The file system RocksDB works on; empty: the operating system's. Tests pass one that fails
+  // writes on demand (RocksDB's FileSystemWrapper makes that short).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
+
+// Whether the store accepts appends. Writes are suspended when RocksDB cannot write (no space
+// left, an I/O error): appends then fail at once with kIo, while reads and subscriptions go on.
+// The store retries by itself (every StoreOptions::write_retry_interval, never more often) and
+// resumes once the disk accepts writes again: it makes RocksDB writable (DB::Resume(), or closes
+// and reopens the database when Resume() cannot help) and takes the log's tail from the disk.
+// While it reopens, reads wait; if the disk refuses even that, the database is reopened read-only
+// (reads go on), and reads fail with kIo only if that fails too.
+struct StoreHealth {
+  bool degraded = false;  // true while writes are suspended
+  std::string reason;     // why, for operators ("disk full: …", "I/O error: …"); empty when ok
+  // How long writes were suspended: so far while degraded; the whole outage in the notification
+  // sent when they resume (zero when they never were).
+  std::chrono::milliseconds outage{0};
+};
+using HealthWatcher = std::function<void(const StoreHealth&)>;
 
 // Read models kept beside the log (column family `projections`). They are derived data: written
 // without fsync (the log stays the truth and a read model lost in a crash is rebuilt from it). A
@@ -163,6 +188,10 @@ class Store {
   // Writes every part of `request` or none. `done` runs exactly once, on the writer thread (keep
   // it short: post the result elsewhere), only after the write batch is synced to the WAL; once
   // the store is closing it runs at once on the calling thread with kClosed.
+  // kIo: the batch could not be synced, or writes are suspended (health()). Nothing was
+  // acknowledged; the request is not in the log, except that a batch whose sync failed may turn
+  // out durable when the store recovers (or after a crash): a repeat of its command id then gets
+  // its result, and subscribers receive its records like any others.
   // If any part's expected version differs from its stream's actual version, nothing is written
   // and the error (kVersionConflict) carries the actual versions. Concurrent requests are
   // group-committed: one synced batch serves many requests; requests are applied in the order
@@ -192,6 +221,14 @@ class Store {
   // Position of the last durable record (0 for an empty log) and its hash (hex; empty if none).
   virtual std::uint64_t last_position() = 0;
   virtual std::string head_hash() = 0;
+
+  // Whether appends are accepted now (see StoreHealth). Cheap: no I/O.
+  virtual StoreHealth health() = 0;
+  // Calls `watcher` each time writes are suspended or resume, with the health from then on, on
+  // the thread that met the fault or recovered (the writer's, or import()'s): keep it short and
+  // call no append from it. Replaces the previous watcher (empty: none); once this returns, the
+  // previous one is not running and will not be called again. Not callable from a watcher.
+  virtual void watch_health(HealthWatcher watcher) = 0;
 
   // Delivers every record with position > `from_position`: first those on disk, then live ones,
   // in order, without gap or duplicate, while appends go on. Appends never wait for it: past
