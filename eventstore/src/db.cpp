@@ -7,6 +7,7 @@
 #include <rocksdb/table.h>
 
 #include "codec.h"
+#include "info_log.h"
 #include "util.h"
 
 namespace grappe::es::detail {
@@ -160,6 +161,10 @@ rocksdb::Status Db::open_raw(bool read_only) {
   auto cfs = column_families();
   rocksdb::Options options = db_options(create_if_missing_);
   if (env_) options.env = env_.get();
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir_, ec)) {
+    options.info_log = open_info_log(dir_, options.info_log_level);
+  }
   configure_faults(options);
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
