@@ -22,6 +22,8 @@ std::string_view to_string(RejectionCode code) {
       return "too_large";
     case RejectionCode::kRateLimited:
       return "rate_limited";
+    case RejectionCode::kUnavailable:
+      return "unavailable";
     case RejectionCode::kInternal:
       break;
   }
@@ -47,6 +49,8 @@ int http_status(RejectionCode code) {
       return 413;
     case RejectionCode::kRateLimited:
       return 429;
+    case RejectionCode::kUnavailable:
+      return 503;
     case RejectionCode::kInternal:
       break;
   }

@@ -57,8 +57,14 @@ void route(Core& core, Request&& req, const Peer& peer, const Reply& reply) {
     return reply(serve_static(core, req));
   }
   if (path == "/healthz") {
-    return reply(
-        json_response(req, 200, {{"status", "ok"}, {"position", core.store.last_position()}}));
+    // Degraded: the log cannot be written (commands are answered `unavailable`); reads go on.
+    const auto health = core.store.health();
+    const auto position = core.store.last_position();
+    if (health.degraded) {
+      return reply(json_response(
+          req, 503, {{"status", "degraded"}, {"reason", health.reason}, {"position", position}}));
+    }
+    return reply(json_response(req, 200, {{"status", "ok"}, {"position", position}}));
   }
   // A token is tried only while its address has not failed too often this minute.
   if (req.count(http::field::authorization) && core.limits.auth_blocked(peer.address)) {

@@ -21,6 +21,28 @@ nlohmann::json ack_answer(const CommandRequest& r, std::uint64_t version) {
   return {{"type", "ack"}, {"id", r.id}, {"grappe", r.grappe}, {"version", version}};
 }
 
+// The log cannot be written (disk full, I/O error). Not recorded as the command's answer: sent
+// again once writes resume, the command is decided then (or gets the result of its batch, when
+// that batch turned out durable after all).
+domain::Rejection unavailable() {
+  return domain::reject(RejectionCode::kUnavailable,
+                        "enregistrement momentanément impossible (disque plein ou erreur "
+                        "d'écriture sur le serveur) : réessayez dans un instant");
+}
+
+// The store's health as it changes: logged, and the gauge of /metrics.
+void report_store_health(const es::StoreHealth& health, Metrics& metrics) {
+  metrics.store_degraded(health.degraded);
+  if (health.degraded) {
+    spdlog::error(
+        "event store: {}: writes suspended; commands are answered `unavailable` until the disk "
+        "accepts writes again (retried every second)",
+        health.reason);
+  } else {
+    spdlog::warn("event store: writes resumed after {:.1f} s", health.outage.count() / 1000.0);
+  }
+}
+
 std::vector<es::NewEvent> to_new_events(const std::vector<domain::Event>& events,
                                         const domain::User& user) {
   std::vector<es::NewEvent> out;
@@ -116,7 +138,14 @@ struct CommandService::Attempt {
 CommandService::CommandService(es::Store& store, ReadModels& models,
                                const domain::Registry& registry, const domain::CallConfig& config,
                                Metrics& metrics)
-    : store_(store), models_(models), registry_(registry), config_(config), metrics_(metrics) {}
+    : store_(store), models_(models), registry_(registry), config_(config), metrics_(metrics) {
+  store_.watch_health(
+      [&metrics](const es::StoreHealth& health) { report_store_health(health, metrics); });
+}
+
+CommandService::~CommandService() {
+  store_.watch_health({});
+}
 
 // A repeated command id is not looked up here: the store's writer finds it when the command is
 // appended (or its rejection recorded), appends nothing and returns the first answer, which
@@ -245,6 +274,12 @@ void CommandService::on_appended(std::shared_ptr<Attempt> a, es::AppendOutcome o
         a, domain::reject(RejectionCode::kConflict,
                           "la grappe a changé pendant le traitement : rechargez-la et réessayez"));
   }
+  if (error.code == es::StoreErrc::kIo) {
+    spdlog::warn("command {} {} on grappe {} by {}: unavailable ({})", a->request.id,
+                 a->request.name, a->request.grappe, a->user.id, error.message);
+    metrics_.command("unavailable");
+    return a->done(make_answer(rejected_answer(a->request.id, unavailable())));
+  }
   spdlog::error("command {}: append failed: {}", a->request.id, error.message);
   metrics_.command("internal");
   a->done(make_answer(rejected_answer(
@@ -264,6 +299,10 @@ void CommandService::finish_rejected(std::shared_ptr<Attempt> a,
       auto first = nlohmann::json::parse(outcome->outcome, nullptr, false);
       if (!first.is_discarded()) answer = std::move(first);
       repeated = outcome->duplicate;
+    } else if (outcome.error().code == es::StoreErrc::kIo) {
+      // A rejection is an answer too: one that cannot be recorded is not given (a repeat of the
+      // id must get the first answer).
+      answer = rejected_answer(a->request.id, unavailable());
     }
     auto code = answer.value("type", "") == "ack" ? "ack" : answer.value("code", "internal");
     metrics_.command(code);

@@ -57,11 +57,15 @@ class CommandService {
  public:
   using Done = std::function<void(Answer answer)>;
 
+  // Logs the store's health as it changes (writes suspended, resumed) and keeps the gauge of
+  // /metrics; the destructor stops that.
   CommandService(es::Store& store, ReadModels& models, const domain::Registry& registry,
                  const domain::CallConfig& config, Metrics& metrics);
+  ~CommandService();
 
   // Answers exactly once through `done`, from any thread: an `ack` only after the events are
-  // durable and applied to the read models; a `rejected` otherwise. A command id seen before
+  // durable and applied to the read models; a `rejected` otherwise (`unavailable` when the log
+  // cannot be written: nothing was recorded). A command id seen before
   // (even across restarts) gets its first answer back and appends nothing. Commands on one
   // grappe are decided one after the other (each sees its predecessors' events); commands on
   // different grappes run concurrently and share the store's group commit.

@@ -66,7 +66,13 @@ Metrics::Metrics()
                               .Name("grappe_projection_events_applied")
                               .Help("Events folded into the read models since the start")
                               .Register(*registry_)
-                              .Add({})) {}
+                              .Add({})),
+      store_degraded_(BuildGauge()
+                          .Name("grappe_store_degraded")
+                          .Help("1 while the log cannot be written (disk full, I/O error): "
+                                "commands are answered unavailable")
+                          .Register(*registry_)
+                          .Add({})) {}
 
 void Metrics::command(const std::string& outcome) {
   if (outcome == "ack") return acked_.Increment();
@@ -85,6 +91,9 @@ void Metrics::connection_closed() {
 }
 void Metrics::send_queue_closed() {
   send_queue_closes_.Increment();
+}
+void Metrics::store_degraded(bool degraded) {
+  store_degraded_.Set(degraded ? 1 : 0);
 }
 
 std::string Metrics::render(double position, double subscriptions,

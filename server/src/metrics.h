@@ -22,6 +22,8 @@ class Metrics {
   void connection_opened();
   void connection_closed();
   void send_queue_closed();
+  // 1 while the event store's writes are suspended (disk full, I/O error), else 0.
+  void store_degraded(bool degraded);
   // Where other parts of the server (connection_limits.h) register their own metrics.
   prometheus::Registry& registry() { return *registry_; }
   struct ProjectionSample {
@@ -47,6 +49,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& projection_rebuilding_;
   prometheus::Family<prometheus::Gauge>& projection_progress_;
   prometheus::Gauge& projection_applied_;
+  prometheus::Gauge& store_degraded_;
   std::mutex mu_;
 };
 

@@ -95,6 +95,12 @@ void Projector::flush_loop(std::stop_token stop) {
       std::unique_lock lock(mu);
       cv.wait_for(lock, stop, every, [] { return false; });
     }
+    // While the log cannot be written, the read models cannot be either: nothing is lost (they
+    // keep their changes and the log has every event); saved once writes resume.
+    if (store_.health().degraded) {
+      every = kSaveAtLeast;
+      continue;
+    }
     auto began = Clock::now();
     if (auto saved = models_.flush(store_); !saved) {
       spdlog::error("projections: {} (the log keeps every event; retrying)", saved.error());

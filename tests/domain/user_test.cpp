@@ -89,6 +89,7 @@ TEST(Rejection, WireNamesAndStatuses) {
       {RejectionCode::kInvalidState, "invalid_state", 422},
       {RejectionCode::kTooLarge, "too_large", 413},
       {RejectionCode::kRateLimited, "rate_limited", 429},
+      {RejectionCode::kUnavailable, "unavailable", 503},
       {RejectionCode::kInternal, "internal", 500}};
   for (const auto& [code, name, status] : table) {
     EXPECT_EQ(to_string(code), name);

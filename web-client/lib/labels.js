@@ -77,6 +77,7 @@ const REJECTION_LABELS = {
   invalid_state: 'Impossible dans l’état actuel du dossier (déposé ou clos).',
   too_large: 'Le texte est trop long.',
   rate_limited: 'Trop de demandes : réessayez dans un instant.',
+  unavailable: 'Le serveur ne peut pas enregistrer pour le moment : réessayez dans un instant.',
   internal: 'Le serveur a rencontré une erreur : réessayez plus tard.',
   network: 'Le serveur est injoignable : réessayez quand la connexion sera rétablie.',
 };

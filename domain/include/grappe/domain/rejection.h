@@ -17,12 +17,13 @@ enum class RejectionCode {
   kInvalidState,
   kTooLarge,
   kRateLimited,
+  kUnavailable,  // the log cannot be written now (disk full, I/O error): retry later
   kInternal,
 };
 
 // PROTOCOL.md wire names: "bad_request", …, "internal".
 std::string_view to_string(RejectionCode code);
-// 400, 401, 403, 404, 409, 422, 422, 413, 429, 500.
+// 400, 401, 403, 404, 409, 422, 422, 413, 429, 503, 500.
 int http_status(RejectionCode code);
 
 struct Rejection {
