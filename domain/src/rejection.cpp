@@ -1,5 +1,7 @@
 #include "grappe/domain/rejection.h"
 
+#include <array>
+
 namespace grappe::domain {
 
 std::string_view to_string(RejectionCode code) {
@@ -28,6 +30,17 @@ std::string_view to_string(RejectionCode code) {
       break;
   }
   return "internal";
+}
+
+std::optional<RejectionCode> rejection_code(std::string_view name) {
+  using enum RejectionCode;
+  static constexpr std::array kCodes = {kBadRequest,  kUnauthorized,  kForbidden,    kNotFound,
+                                        kConflict,    kRuleViolation, kInvalidState, kTooLarge,
+                                        kRateLimited, kUnavailable,   kInternal};
+  for (const auto code : kCodes) {
+    if (to_string(code) == name) return code;
+  }
+  return std::nullopt;
 }
 
 int http_status(RejectionCode code) {

@@ -1,8 +1,6 @@
 #include "api.h"
 
-#include <spdlog/spdlog.h>
-
-#include "api_routes.h"
+#include <charconv>
 
 namespace grappe::server {
 
@@ -86,15 +84,23 @@ bool has_query_param(std::string_view target, std::string_view key) {
   return for_each_param(target, [&](std::string_view k, std::string_view) { return k == key; });
 }
 
-void handle_http(Core& core, Request&& request, const Peer& peer, Reply reply) {
-  try {
-    route(core, std::move(request), peer, reply);
-  } catch (const std::exception& e) {
-    // A bug, not a client error: answer 500 and keep serving.
-    spdlog::error("http: internal error: {}", e.what());
-    Request bare;
-    reply(error_response(bare, 500, "internal", "internal error"));
-  }
+std::optional<std::size_t> query_limit(std::string_view target, std::size_t fallback,
+                                       std::size_t max) {
+  const auto text = query_param(target, "limit");
+  if (text.empty()) return fallback;
+  std::size_t limit = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+  if (ec != std::errc() || end != text.data() + text.size() || limit == 0 || limit > max)
+    return std::nullopt;
+  return limit;
+}
+
+std::optional<bool> query_flag(std::string_view target, std::string_view key) {
+  if (!has_query_param(target, key)) return false;
+  const auto text = query_param(target, key);
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return std::nullopt;
 }
 
 }  // namespace grappe::server

@@ -6,9 +6,10 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
-#include "core.h"
+#include "server_context.h"
 
 namespace grappe::server {
 
@@ -24,7 +25,8 @@ struct Peer {
 };
 
 // Answers `request` through `reply` (synchronously for most requests; commands answer later).
-void handle_http(Core& core, Request&& request, const Peer& peer, Reply reply);
+// The routing table and the handlers: http_api.cpp, api_handlers.h.
+void handle_http(ServerContext& ctx, Request&& request, const Peer& peer, Reply reply);
 
 // Helpers shared by the API's files.
 Response json_response(const Request& req, int status, const nlohmann::json& body);
@@ -33,10 +35,15 @@ Response json_response(const Request& req, int status, std::string body);
 Response error_response(const Request& req, int status, std::string_view code,
                         std::string_view message);
 // A file of the web client (GET/HEAD), or 404; never a path outside the table (api_static.cpp).
-Response serve_static(const Core& core, const Request& req);
+Response serve_static(const ServerContext& ctx, const Request& req);
 
 // The query parameter `key` of `target`, percent-decoded; empty when absent.
 std::string query_param(std::string_view target, std::string_view key);
 bool has_query_param(std::string_view target, std::string_view key);
+// The `limit` query parameter: `fallback` when absent, nullopt when not an integer in [1, max].
+std::optional<std::size_t> query_limit(std::string_view target, std::size_t fallback,
+                                       std::size_t max);
+// A boolean query parameter: false when absent, nullopt unless "true" or "false".
+std::optional<bool> query_flag(std::string_view target, std::string_view key);
 
 }  // namespace grappe::server

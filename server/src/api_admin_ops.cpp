@@ -1,10 +1,10 @@
-// Admin API: read models (GET /api/admin/projections, POST …/{name}/rebuild) and online backups
-// (POST /api/admin/backup).
+// Admin API: read models (GET /api/admin/projections, POST …/{projection}/rebuild) and online
+// backups (POST /api/admin/backup).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include "api_routes.h"
+#include "api_handlers.h"
 #include "json_util.h"
 
 namespace grappe::server {
@@ -13,14 +13,10 @@ namespace http = boost::beast::http;
 
 namespace {
 
-bool is_admin(const domain::User& u) {
-  return u.role == domain::Role::kAdmin;
-}
-
-nlohmann::json projections_json(Core& core) {
-  auto head = core.store.last_position();
+nlohmann::json projections_json(ServerContext& ctx) {
+  auto head = ctx.store.last_position();
   auto list = nlohmann::json::array();
-  for (const auto& s : core.models.status()) {
+  for (const auto& s : ctx.models.status()) {
     nlohmann::json p{{"name", s.name},
                      {"position", s.position},
                      {"lag", head > s.position ? head - s.position : 0},
@@ -29,7 +25,7 @@ nlohmann::json projections_json(Core& core) {
     if (s.rebuilding) p["progress"] = s.progress;
     list.push_back(std::move(p));
   }
-  return {{"projections", std::move(list)}, {"appliedSinceStart", core.models.applied()}};
+  return {{"projections", std::move(list)}, {"appliedSinceStart", ctx.models.applied()}};
 }
 
 // A folder name for a backup taken now: 2026-11-23T10-15-02.123Z (no ':' for other systems).
@@ -43,44 +39,37 @@ std::string backup_name() {
 
 }  // namespace
 
-void admin_projections(Core& core, const Request& req, const domain::User& user,
-                       std::string_view rest, const Reply& reply) {
-  if (!is_admin(user)) return reply(error_response(req, 403, "forbidden", "admins only"));
-  if (rest.empty() && req.method() == http::verb::get) {
-    return reply(json_response(req, 200, projections_json(core)));
-  }
-  constexpr std::string_view kRebuild = "/rebuild";
-  if (rest.starts_with("/") && rest.ends_with(kRebuild) && rest.size() > kRebuild.size() + 1) {
-    std::string name(rest.substr(1, rest.size() - 1 - kRebuild.size()));
-    if (!ReadModels::known(name)) {
-      return reply(error_response(req, 404, "not_found", "no such projection"));
-    }
-    if (req.method() != http::verb::post) {
-      return reply(error_response(req, 405, "bad_request", "use POST to rebuild"));
-    }
-    std::string why;
-    if (!core.projector.rebuild(name, why)) {
-      return reply(error_response(req, 409, "conflict", why));
-    }
-    spdlog::info("admin {}: online rebuild of projection {} requested", user.id, name);
-    return reply(json_response(req, 202, {{"name", name}, {"status", "rebuilding"}}));
-  }
-  reply(error_response(req, 404, "not_found", "no such endpoint"));
+void list_projections(ServerContext& ctx, Call& call) {
+  if (admins_only(call)) call.reply(json_response(call.req, 200, projections_json(ctx)));
 }
 
-void admin_backup(Core& core, const Request& req, const domain::User& user, const Reply& reply) {
-  if (!is_admin(user)) return reply(error_response(req, 403, "forbidden", "admins only"));
-  if (req.method() != http::verb::post) {
-    return reply(error_response(req, 405, "bad_request", "use POST to take a backup"));
+void rebuild_projection(ServerContext& ctx, Call& call) {
+  if (!admins_only(call)) return;
+  const auto& name = call.params.projection;
+  if (!ReadModels::known(name)) {
+    return call.reply(error_response(call.req, 404, "not_found", "no such projection"));
   }
-  auto root = core.options.data;
+  std::string why;
+  if (!ctx.projector.rebuild(name, why)) {
+    return call.reply(error_response(call.req, 409, "conflict", why));
+  }
+  spdlog::info("admin {}: online rebuild of projection {} requested", call.user->id, name);
+  call.reply(json_response(call.req, 202, {{"name", name}, {"status", "rebuilding"}}));
+}
+
+void post_backup(ServerContext& ctx, Call& call) {
+  if (!admins_only(call)) return;
+  const auto& req = call.req;
+  const auto& reply = call.reply;
+  const auto& user = *call.user;
+  auto root = ctx.options.data;
   root += ".backups";
   std::error_code ec;
   std::filesystem::create_directories(root, ec);
   auto dir = std::filesystem::absolute(root / backup_name(), ec);
-  auto position = core.store.last_position();
-  auto head = core.store.head_hash();
-  if (auto done = core.store.checkpoint(dir); !done) {
+  auto position = ctx.store.last_position();
+  auto head = ctx.store.head_hash();
+  if (auto done = ctx.store.checkpoint(dir); !done) {
     spdlog::error("admin {}: backup to {} failed: {}", user.id, dir.string(), done.error().message);
     return reply(error_response(req, 500, "internal", "backup failed; see the server log"));
   }

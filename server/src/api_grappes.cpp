@@ -1,7 +1,8 @@
-// GET /api/grappes, /api/grappes/{id}[/events|/state], POST /api/grappes/{id}/commands.
+// GET /api/grappes, /api/grappes/{grappe}[/events|/state], POST /api/grappes/{grappe}/commands.
+// GET /api/grappes/{grappe}/suggestions: api_suggestions.cpp.
 #include <charconv>
 
-#include "api_routes.h"
+#include "api_handlers.h"
 #include "grappe/domain/decide.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"
@@ -43,7 +44,7 @@ std::expected<domain::GrappeState, std::string> fold_until(
   }
 }
 
-void get_events(Core& core, const Request& req, const std::string& id, const Reply& reply) {
+void get_events(ServerContext& ctx, const Request& req, const std::string& id, const Reply& reply) {
   auto from_text = query_param(req.target(), "fromVersion");
   auto limit_text = query_param(req.target(), "limit");
   auto from = from_text.empty() ? std::optional<std::uint64_t>(0) : parse_u64(from_text);
@@ -53,7 +54,7 @@ void get_events(Core& core, const Request& req, const std::string& id, const Rep
                                 "fromVersion must be an integer ≥ 0 and limit 1–5000"));
   }
   auto page =
-      core.store.read_stream(domain::grappe_stream(id), *from, *limit, es::Direction::kForward);
+      ctx.store.read_stream(domain::grappe_stream(id), *from, *limit, es::Direction::kForward);
   if (!page) return reply(error_response(req, 500, "internal", "reading the log failed"));
   auto events = nlohmann::json::array();
   for (const auto& record : *page) {
@@ -67,7 +68,8 @@ void get_events(Core& core, const Request& req, const std::string& id, const Rep
   reply(json_response(req, 200, {{"events", std::move(events)}}));
 }
 
-void get_state_at(Core& core, const Request& req, const std::string& id, const Reply& reply) {
+void get_state_at(ServerContext& ctx, const Request& req, const std::string& id,
+                  const Reply& reply) {
   auto version_text = query_param(req.target(), "atVersion");
   auto at_text = query_param(req.target(), "at");
   std::optional<std::uint64_t> at_version;
@@ -82,7 +84,7 @@ void get_state_at(Core& core, const Request& req, const std::string& id, const R
   if (!at_version && !at_time) {
     return reply(error_response(req, 400, "bad_request", "give atVersion or at"));
   }
-  auto state = fold_until(core.store, id, at_version, at_time);
+  auto state = fold_until(ctx.store, id, at_version, at_time);
   if (!state) return reply(error_response(req, 500, "internal", "reading the log failed"));
   if (!state->exists()) {
     return reply(error_response(req, 404, "not_found", "the grappe did not exist then"));
@@ -90,50 +92,65 @@ void get_state_at(Core& core, const Request& req, const std::string& id, const R
   reply(json_response(req, 200, domain::to_json(*state)));
 }
 
+// The grappe of the call when its user may read it; else answers 404 and gives nullopt.
+std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& call) {
+  auto state = ctx.models.grappe(call.params.grappe);
+  if (!state || !domain::may_read(*call.user, *state, ctx.registry)) {
+    call.reply(error_response(call.req, 404, "not_found", "no such grappe, or not visible to you"));
+    return std::nullopt;
+  }
+  return state;
+}
+
 }  // namespace
 
-void get_grappes(Core& core, const Request& req, const domain::User& user, const Reply& reply) {
-  auto call = query_param(req.target(), "call");
+void get_grappes(ServerContext& ctx, Call& call) {
+  const auto& req = call.req;
+  const auto& user = *call.user;
+  auto call_id = query_param(req.target(), "call");
   auto region = query_param(req.target(), "region");
   auto status = query_param(req.target(), "status");
-  auto grappes = core.models.grappes([&](const domain::GrappeState& s) {
-    return (call.empty() || s.call == call) && (region.empty() || s.region == region) &&
+  auto grappes = ctx.models.grappes([&](const domain::GrappeState& s) {
+    return (call_id.empty() || s.call == call_id) && (region.empty() || s.region == region) &&
            (status.empty() || domain::to_string(s.status) == status) &&
-           domain::may_read(user, s, core.registry);
+           domain::may_read(user, s, ctx.registry);
   });
   auto list = nlohmann::json::array();
   for (const auto& s : grappes) list.push_back(domain::summary_json(s));
-  reply(json_response(req, 200, {{"grappes", std::move(list)}}));
+  call.reply(json_response(req, 200, {{"grappes", std::move(list)}}));
 }
 
-void get_grappe(Core& core, const Request& req, const domain::User& user, const std::string& id,
-                std::string_view rest, const Reply& reply) {
-  auto state = core.models.grappe(id);
-  if (!state || !domain::may_read(user, *state, core.registry)) {
-    return reply(error_response(req, 404, "not_found", "no such grappe, or not visible to you"));
+void get_grappe(ServerContext& ctx, Call& call) {
+  if (auto state = readable_grappe(ctx, call)) {
+    call.reply(json_response(call.req, 200, domain::to_json(*state)));
   }
-  if (rest.empty()) return reply(json_response(req, 200, domain::to_json(*state)));
-  if (rest == "/events") return get_events(core, req, id, reply);
-  if (rest == "/state") return get_state_at(core, req, id, reply);
-  reply(error_response(req, 404, "not_found", "no such endpoint"));
 }
 
-void post_command(Core& core, Request&& req, const domain::User& user, const std::string& id,
-                  const Peer& peer, const Reply& reply) {
+void get_grappe_events(ServerContext& ctx, Call& call) {
+  if (readable_grappe(ctx, call)) get_events(ctx, call.req, call.params.grappe, call.reply);
+}
+
+void get_grappe_state(ServerContext& ctx, Call& call) {
+  if (readable_grappe(ctx, call)) get_state_at(ctx, call.req, call.params.grappe, call.reply);
+}
+
+void post_command(ServerContext& ctx, Call& call) {
+  auto& req = call.req;
   std::string why;
   auto body = parse_client_json(req.body(), why);
-  if (!body) return reply(error_response(req, 400, "bad_request", why));
-  (*body)["grappe"] = id;
+  if (!body) return call.reply(error_response(req, 400, "bad_request", why));
+  (*body)["grappe"] = call.params.grappe;
   auto request = parse_command_request(*body);
-  if (!request) return reply(json_response(req, 400, request.error()));
-  if (peer.take_command && !peer.take_command()) {
-    core.limits.count_rate_limited();
-    return reply(json_response(req, 429, rate_limited_answer(request->id)));
+  if (!request) return call.reply(json_response(req, 400, request.error().to_json()));
+  if (call.peer.take_command && !call.peer.take_command()) {
+    ctx.limits.count_rate_limited();
+    return call.reply(json_response(req, 429, rate_limited(request->id).to_json()));
   }
   auto shared_req = std::make_shared<Request>(std::move(req));
-  core.commands.execute(user, std::move(*request), [shared_req, reply](Answer answer) {
-    reply(json_response(*shared_req, answer.status, std::move(answer.text)));
-  });
+  ctx.commands.execute(*call.user, std::move(*request),
+                       [shared_req, reply = call.reply](CommandAnswer answer) {
+                         reply(json_response(*shared_req, answer.http_status(), answer.to_json()));
+                       });
 }
 
 }  // namespace grappe::server

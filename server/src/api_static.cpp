@@ -6,9 +6,9 @@ namespace grappe::server {
 
 namespace http = boost::beast::http;
 
-Response serve_static(const Core& core, const Request& req) {
+Response serve_static(const ServerContext& ctx, const Request& req) {
   auto key = static_key(req.target());
-  const StaticFile* file = key ? core.static_files.find(*key) : nullptr;
+  const StaticFile* file = key ? ctx.static_files.find(*key) : nullptr;
   if (!file) return error_response(req, 404, "not_found", "no such file");
   auto if_none_match = req[http::field::if_none_match];
   bool gzip = !file->gzip.empty() && accepts_gzip(req[http::field::accept_encoding]);

@@ -34,14 +34,14 @@ domain::User gestionnaire(std::string id, std::string name, std::string og) {
       std::move(id), std::move(name), domain::Role::kGestionnaire, {std::move(og)}, {}};
 }
 
-bool run(Core& core, const domain::User& user, const std::string& id, const std::string& grappe,
-         const std::string& name, nlohmann::json payload) {
-  std::promise<Answer> answer;
-  core.commands.execute(user, CommandRequest{id, grappe, name, std::move(payload), std::nullopt},
-                        [&answer](Answer a) { answer.set_value(std::move(a)); });
+bool run(ServerContext& ctx, const domain::User& user, const std::string& id,
+         const std::string& grappe, const std::string& name, nlohmann::json payload) {
+  std::promise<CommandAnswer> answer;
+  ctx.commands.execute(user, CommandRequest{id, grappe, name, std::move(payload), std::nullopt},
+                       [&answer](CommandAnswer a) { answer.set_value(std::move(a)); });
   auto a = answer.get_future().get();
   if (!a.acked()) {
-    spdlog::warn("demo: {} {} refused: {}", name, id, a.text);
+    spdlog::warn("demo: {} {} refused: {}", name, id, a.to_json().dump());
     return false;
   }
   return true;
@@ -56,39 +56,39 @@ std::vector<std::string> establishments_of(const domain::Registry& registry,
   return out;
 }
 
-void seed_grappe(Core& core, const domain::User& porteur, const domain::User& partner,
+void seed_grappe(ServerContext& ctx, const domain::User& porteur, const domain::User& partner,
                  const std::string& grappe, const std::string& title, std::size_t partner_invites,
                  std::size_t partner_accepts) {
-  if (core.models.grappe(grappe)) return;
+  if (ctx.models.grappe(grappe)) return;
   int n = 0;
   auto next_id = [&] { return grappe + "-cmd-" + std::to_string(++n); };
-  run(core, porteur, next_id(), grappe, "CreateGrappe",
+  run(ctx, porteur, next_id(), grappe, "CreateGrappe",
       {{"name", title},
        {"call", "default"},
        {"region", kDemoRegion},
        {"porteur", porteur.og.front()},
        {"description", "Grappe de démonstration : données fictives."},
        {"dui", {{"vendor", "Éditeur Exemple (fictif)"}, {"software", "DUI Démo 3"}}}});
-  for (const auto& finess : establishments_of(core.registry, porteur.og.front())) {
-    if (core.models.esms(finess).accepted_in("default")) continue;  // in the other demo grappe
-    run(core, porteur, next_id(), grappe, "InviteEstablishment", {{"finess", finess}});
+  for (const auto& finess : establishments_of(ctx.registry, porteur.og.front())) {
+    if (ctx.models.esms(finess).accepted_in("default")) continue;  // in the other demo grappe
+    run(ctx, porteur, next_id(), grappe, "InviteEstablishment", {{"finess", finess}});
   }
-  auto theirs = establishments_of(core.registry, partner.og.front());
+  auto theirs = establishments_of(ctx.registry, partner.og.front());
   theirs.resize(std::min(theirs.size(), partner_invites));
   for (const auto& finess : theirs) {
-    run(core, porteur, next_id(), grappe, "InviteEstablishment",
+    run(ctx, porteur, next_id(), grappe, "InviteEstablishment",
         {{"finess", finess}, {"message", "Nous vous proposons de rejoindre notre grappe."}});
   }
   for (std::size_t i = 0; i < theirs.size() && i < partner_accepts; ++i) {
-    run(core, partner, next_id(), grappe, "AcceptInvitation", {{"finess", theirs[i]}});
+    run(ctx, partner, next_id(), grappe, "AcceptInvitation", {{"finess", theirs[i]}});
   }
   if (theirs.size() > partner_accepts) {
-    run(core, partner, next_id(), grappe, "DeclineInvitation",
+    run(ctx, partner, next_id(), grappe, "DeclineInvitation",
         {{"finess", theirs.back()}, {"reason", "Nous avons déjà choisi un autre logiciel."}});
   }
-  run(core, partner, next_id(), grappe, "PostComment",
+  run(ctx, partner, next_id(), grappe, "PostComment",
       {{"text", "Bonjour, nous étudions votre proposition en comité de direction."}});
-  run(core, porteur, next_id(), grappe, "RequestValidation", nlohmann::json::object());
+  run(ctx, porteur, next_id(), grappe, "RequestValidation", nlohmann::json::object());
 }
 
 }  // namespace
@@ -115,21 +115,22 @@ std::vector<DemoUser> demo_users(const domain::Registry& registry) {
   return users;
 }
 
-std::vector<DemoUser> active_demo_users(const Core& core, const std::vector<DemoUser>& users) {
+std::vector<DemoUser> active_demo_users(const ServerContext& ctx,
+                                        const std::vector<DemoUser>& users) {
   std::vector<DemoUser> active;
   for (const auto& d : users) {
-    auto found = core.models.user_by_token_hash(sha256_hex(d.token));
+    auto found = ctx.models.user_by_token_hash(sha256_hex(d.token));
     if (found && found->id == d.user.id) active.push_back({*found, d.token});
   }
   return active;
 }
 
-void seed_demo(Core& core, const std::vector<DemoUser>& users) {
+void seed_demo(ServerContext& ctx, const std::vector<DemoUser>& users) {
   std::vector<UserSeed> seeds;
   for (const auto& d : users) {
-    if (!core.models.user(d.user.id)) seeds.push_back({d.user, d.token});
+    if (!ctx.models.user(d.user.id)) seeds.push_back({d.user, d.token});
   }
-  apply_users(core, seeds);
+  apply_users(ctx, seeds);
   std::vector<const domain::User*> g;
   for (const auto& d : users) {
     if (d.user.role == domain::Role::kGestionnaire) g.push_back(&d.user);
@@ -139,9 +140,9 @@ void seed_demo(Core& core, const std::vector<DemoUser>& users) {
                  kDemoRegion);
     return;
   }
-  seed_grappe(core, *g[0], *g[1], "demo-grappe-sud-ouest", "Grappe DUI Sud-Ouest (démo)", 6, 4);
+  seed_grappe(ctx, *g[0], *g[1], "demo-grappe-sud-ouest", "Grappe DUI Sud-Ouest (démo)", 6, 4);
   if (g.size() >= 3) {
-    seed_grappe(core, *g[1], *g[2], "demo-grappe-landes", "Grappe Landes-Béarn (démo)", 3, 1);
+    seed_grappe(ctx, *g[1], *g[2], "demo-grappe-landes", "Grappe Landes-Béarn (démo)", 3, 1);
   }
   spdlog::info("demo: users and grappes ready");
 }

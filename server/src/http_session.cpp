@@ -14,9 +14,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, Core& core,
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& ctx,
                          std::shared_ptr<Limits::Slot> slot, Limits::Refusal refusal)
-    : stream_(std::move(socket)), core_(core), slot_(std::move(slot)), refusal_(refusal) {
+    : stream_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)), refusal_(refusal) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = endpoint.address();
@@ -76,7 +76,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   // The reply holds the session alive until the answer (maybe after a durable append) is sent.
   auto executor = stream_.get_executor();
   stream_.expires_never();
-  handle_http(core_, std::move(request), peer,
+  handle_http(ctx_, std::move(request), peer,
               [self = shared_from_this(), executor](Response response) {
                 net::post(executor, [self, response = std::move(response)]() mutable {
                   self->reply(std::move(response));
@@ -89,10 +89,10 @@ Peer HttpSession::peer_of(const http::request<http::string_body>& request) {
   peer.loopback = peer_.is_loopback() ||
                   (peer_.is_v6() && peer_.to_v6().is_v4_mapped() &&
                    net::ip::make_address_v4(net::ip::v4_mapped, peer_.to_v6()).is_loopback());
-  peer.address = core_.limits.client_address(peer_, request["X-Forwarded-For"]);
+  peer.address = ctx_.limits.client_address(peer_, request["X-Forwarded-For"]);
   if (!commands_set_) {
     commands_set_ = true;
-    commands_ = core_.limits.command_bucket(peer.address);
+    commands_ = ctx_.limits.command_bucket(peer.address);
   }
   if (commands_) {
     // Runs on the connection's strand, while this session is alive (the request holds it).
@@ -103,7 +103,7 @@ Peer HttpSession::peer_of(const http::request<http::string_body>& request) {
 
 void HttpSession::upgrade(http::request<http::string_body>&& request, const Peer& peer) {
   auto refuse = [&](http::status status, const char* code, const char* why) {
-    core_.limits.count_bad_upgrade();
+    ctx_.limits.count_bad_upgrade();
     spdlog::info("ws: upgrade from {} refused: {}", address_key(peer.address), why);
     reply_error(status, code, why);
   };
@@ -119,7 +119,7 @@ void HttpSession::upgrade(http::request<http::string_body>&& request, const Peer
         nlohmann::json{
             {"error", {{"code", "bad_request"}, {"message", "WebSocket version 13 is required"}}}}
             .dump();
-    core_.limits.count_bad_upgrade();
+    ctx_.limits.count_bad_upgrade();
     return reply(std::move(res));
   }
   if (!valid_websocket_key(request[http::field::sec_websocket_key])) {
@@ -128,13 +128,13 @@ void HttpSession::upgrade(http::request<http::string_body>&& request, const Peer
   }
   auto origin = request[http::field::origin];
   if (request.count(http::field::origin) &&
-      !origin_allowed(origin, request[http::field::host], core_.options.allowed_origins)) {
+      !origin_allowed(origin, request[http::field::host], ctx_.options.allowed_origins)) {
     return refuse(http::status::forbidden, "forbidden", "this Origin may not open a WebSocket");
   }
   std::shared_ptr<void> slots = slot_;
   if (peer.address != peer_) {  // behind a trusted proxy: count the client's address too
     Limits::Refusal why;
-    auto client = core_.limits.per_client(peer.address, why);
+    auto client = ctx_.limits.per_client(peer.address, why);
     if (!client) {
       return refuse(http::status::service_unavailable, "unavailable",
                     "too many connections from your address");
@@ -143,7 +143,7 @@ void HttpSession::upgrade(http::request<http::string_body>&& request, const Peer
         std::make_shared<std::pair<std::shared_ptr<Limits::Slot>, std::shared_ptr<Limits::Slot>>>(
             slot_, std::move(client));
   }
-  std::make_shared<WsSession>(std::move(stream_), core_, std::move(slots), peer.address)
+  std::make_shared<WsSession>(std::move(stream_), ctx_, std::move(slots), peer.address)
       ->run(std::move(request));
 }
 

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "api.h"
-#include "core.h"
+#include "server_context.h"
 
 namespace grappe::server {
 
@@ -28,8 +28,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // `slot` holds the connection's place within the limits; null when the server is full, and
   // then the first request is answered 503 and the connection closed.
-  HttpSession(boost::asio::ip::tcp::socket&& socket, Core& core, std::shared_ptr<Limits::Slot> slot,
-              Limits::Refusal refusal);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx,
+              std::shared_ptr<Limits::Slot> slot, Limits::Refusal refusal);
   void run();
 
  private:
@@ -44,7 +44,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Peer peer_of(const boost::beast::http::request<boost::beast::http::string_body>& request);
 
   boost::beast::tcp_stream stream_;
-  Core& core_;
+  ServerContext& ctx_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write

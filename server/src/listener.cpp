@@ -11,8 +11,8 @@ namespace grappe::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-Listener::Listener(IoPool& io, const net::ip::tcp::endpoint& endpoint, Core& core)
-    : io_(io), acceptor_(net::make_strand(io.main())), core_(core) {
+Listener::Listener(IoPool& io, const net::ip::tcp::endpoint& endpoint, ServerContext& ctx)
+    : io_(io), acceptor_(net::make_strand(io.main())), ctx_(ctx) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -42,8 +42,8 @@ void Listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
     auto peer = socket.remote_endpoint(ignored);
     Limits::Refusal why = Limits::Refusal::kNone;
-    auto slot = ignored ? nullptr : core_.limits.open(peer.address(), why);
-    std::make_shared<HttpSession>(std::move(socket), core_, std::move(slot), why)->run();
+    auto slot = ignored ? nullptr : ctx_.limits.open(peer.address(), why);
+    std::make_shared<HttpSession>(std::move(socket), ctx_, std::move(slot), why)->run();
   }
   do_accept();
 }

@@ -5,7 +5,7 @@
 #include <boost/asio.hpp>
 #include <memory>
 
-#include "core.h"
+#include "server_context.h"
 #include "io_pool.h"
 
 namespace grappe::server {
@@ -13,7 +13,7 @@ namespace grappe::server {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error when the address is unusable.
-  Listener(IoPool& io, const boost::asio::ip::tcp::endpoint& endpoint, Core& core);
+  Listener(IoPool& io, const boost::asio::ip::tcp::endpoint& endpoint, ServerContext& ctx);
   void run() { do_accept(); }
   void stop();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -24,7 +24,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   IoPool& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  Core& core_;
+  ServerContext& ctx_;
 };
 
 }  // namespace grappe::server

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "allocator.h"
-#include "core.h"
+#include "server_context.h"
 #include "io_pool.h"
 #include "listener.h"
 #include "projector.h"
@@ -135,14 +135,14 @@ bool store_is_empty(const std::filesystem::path& dir) {
   return !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
 }
 
-void print_banner(const Core& core, const std::string& url) {
-  if (core.demo_users.empty()) {
+void print_banner(const ServerContext& ctx, const std::string& url) {
+  if (ctx.demo_users.empty()) {
     std::cerr << "Grappe is ready at " << url << " (no demo users)\n";
     return;
   }
   std::cerr << "\nGrappe is ready: open " << url << " and sign in as one of the demo users\n"
             << "(pick one on the sign-in page, or paste the token):\n";
-  for (const auto& d : core.demo_users) {
+  for (const auto& d : ctx.demo_users) {
     std::fprintf(stderr, "  %-42s %-13s token %s\n", d.user.name.c_str(),
                  std::string(grappe::domain::to_string(d.user.role)).c_str(), d.token.c_str());
   }
@@ -166,28 +166,30 @@ int serve(const Options& options, Inputs& inputs) {
   ReadModels models;
   Hub hub;
   Metrics metrics;
-  CommandService commands(*store, models, inputs.registry, inputs.config, metrics);
+  EventWriter writer(*store, models, metrics);
+  CommandService commands(writer, models, inputs.registry, inputs.config, metrics);
   Projector projector(*store, models, hub);
   net::thread_pool background(1);
   net::thread_pool readers(2);
   Limits limits(options.limits, metrics.registry());
-  Core core{options, *store,     inputs.registry, inputs.config, models, hub, projector, commands,
-            metrics, background, readers,         inputs.web,    limits, {},  {}};
+  ServerContext ctx{
+      options,  *store,  inputs.registry, inputs.config, models,     hub,    projector, writer,
+      commands, metrics, background,      readers,       inputs.web, limits, {},        {}};
   projector.start();
-  apply_users(core, inputs.users);
+  apply_users(ctx, inputs.users);
   auto demo_list = demo_users(inputs.registry);
-  if (demo) seed_demo(core, demo_list);
-  core.demo_users = active_demo_users(core, demo_list);
+  if (demo) seed_demo(ctx, demo_list);
+  ctx.demo_users = active_demo_users(ctx, demo_list);
 
   auto address = net::ip::make_address(options.host);
   auto listener =
-      std::make_shared<Listener>(io, net::ip::tcp::endpoint{address, options.port}, core);
+      std::make_shared<Listener>(io, net::ip::tcp::endpoint{address, options.port}, ctx);
   listener->run();
   auto endpoint = listener->local_endpoint();
   auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
                                          : endpoint.address().to_string();
   auto url = "http://" + host + ":" + std::to_string(endpoint.port());
-  print_banner(core, url);
+  print_banner(ctx, url);
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());
 
@@ -195,7 +197,7 @@ int serve(const Options& options, Inputs& inputs) {
   signals.async_wait([&](boost::system::error_code, int signal) {
     spdlog::info("signal {}: shutting down", signal);
     listener->stop();
-    core.sessions.close_all(1001);
+    ctx.sessions.close_all(1001);
     grace.expires_after(std::chrono::milliseconds(500));
     grace.async_wait([&](boost::system::error_code) { io.stop(); });
   });

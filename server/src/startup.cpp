@@ -68,16 +68,16 @@ Inputs load_inputs(const Options& options) {
   return inputs;
 }
 
-void apply_users(Core& core, const std::vector<UserSeed>& users) {
+void apply_users(ServerContext& ctx, const std::vector<UserSeed>& users) {
   domain::User system{"system", "Grappe (démarrage)", domain::Role::kAdmin, {}, {}};
   for (const auto& seed : users) {
     auto hash = sha256_hex(seed.token);
-    auto current = core.models.user(seed.user.id);
-    auto by_token = core.models.user_by_token_hash(hash);
+    auto current = ctx.models.user(seed.user.id);
+    auto by_token = ctx.models.user_by_token_hash(hash);
     if (current && *current == seed.user && by_token && by_token->id == seed.user.id) continue;
     std::promise<bool> saved;
-    save_user(core.store, core.models, seed.user, hash, system,
-              [&saved](bool ok) { saved.set_value(ok); });
+    save_user(ctx.writer, seed.user, hash, system,
+              [&saved](const WriteOutcome& outcome) { saved.set_value(outcome.has_value()); });
     if (!saved.get_future().get())
       throw std::runtime_error("saving user " + seed.user.id + " failed");
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core.h"
+#include "server_context.h"
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
 #include "options.h"
@@ -31,14 +31,15 @@ struct Inputs {
 Inputs load_inputs(const Options& options);
 
 // Creates or updates the users of --users (only those that changed). Blocks until applied.
-void apply_users(Core& core, const std::vector<UserSeed>& users);
+void apply_users(ServerContext& ctx, const std::vector<UserSeed>& users);
 
 // The demo users (fixed tokens, printed at start) for `registry`.
 std::vector<DemoUser> demo_users(const domain::Registry& registry);
 // Saves the demo users that are missing and creates the demo grappes that do not exist, through
 // the ordinary command path. Blocks until done.
-void seed_demo(Core& core, const std::vector<DemoUser>& users);
+void seed_demo(ServerContext& ctx, const std::vector<DemoUser>& users);
 // The demo users whose demo token still works in this store.
-std::vector<DemoUser> active_demo_users(const Core& core, const std::vector<DemoUser>& users);
+std::vector<DemoUser> active_demo_users(const ServerContext& ctx,
+                                        const std::vector<DemoUser>& users);
 
 }  // namespace grappe::server

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core.h"
+#include "server_context.h"
 #include "json_util.h"
 
 namespace grappe::server {

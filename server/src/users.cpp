@@ -6,29 +6,24 @@
 #include <array>
 #include <stdexcept>
 
-#include "core.h"
+#include "server_context.h"
 #include "grappe/domain/streams.h"
 
 namespace grappe::server {
 
 namespace {
 
-void append_user_event(es::Store& store, ReadModels& models, const domain::Event& event,
-                       const domain::User& by, std::function<void(bool)> done) {
-  es::AppendRequest request;
-  request.parts.push_back({std::string(domain::users_stream),
-                           std::nullopt,
-                           {es::NewEvent{{},
-                                         std::string(domain::type_name(event)),
-                                         domain::encode(event).dump(),
-                                         es::Actor{by.id, by.name}}}});
-  store.append(std::move(request), [&models, done = std::move(done)](es::AppendOutcome outcome) {
-    if (!outcome) {
-      spdlog::error("users: append failed: {}", outcome.error().message);
-      return done(false);
-    }
-    models.when_applied(outcome->last_position, [done] { done(true); });
-  });
+void write_user_event(EventWriter& writer, domain::Event event, const domain::User& by,
+                      EventWriter::Done done) {
+  writer.write(
+      by,
+      [event = std::move(event)]() -> Decided {
+        return LogWrite{{{std::string(domain::users_stream), std::nullopt, {event}}}, {}, {}};
+      },
+      [done = std::move(done)](WriteOutcome outcome) {
+        if (!outcome) spdlog::error("users: not written: {}", outcome.error().message);
+        done(std::move(outcome));
+      });
 }
 
 }  // namespace
@@ -39,17 +34,16 @@ std::string new_token() {
   return to_hex(bytes.data(), bytes.size());
 }
 
-void save_user(es::Store& store, ReadModels& models, const domain::User& user,
-               const std::string& token_sha256, const domain::User& by,
-               std::function<void(bool)> done) {
+void save_user(EventWriter& writer, const domain::User& user, const std::string& token_sha256,
+               const domain::User& by, EventWriter::Done done) {
   spdlog::info("users: saving {} ({}) by {}", user.id, domain::to_string(user.role), by.id);
-  append_user_event(store, models, domain::UserSaved{user, token_sha256}, by, std::move(done));
+  write_user_event(writer, domain::UserSaved{user, token_sha256}, by, std::move(done));
 }
 
-void revoke_user(es::Store& store, ReadModels& models, const std::string& id,
-                 const domain::User& by, std::function<void(bool)> done) {
+void revoke_user(EventWriter& writer, const std::string& id, const domain::User& by,
+                 EventWriter::Done done) {
   spdlog::info("users: revoking {} by {}", id, by.id);
-  append_user_event(store, models, domain::UserRevoked{id}, by, std::move(done));
+  write_user_event(writer, domain::UserRevoked{id}, by, std::move(done));
 }
 
 }  // namespace grappe::server

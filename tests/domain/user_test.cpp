@@ -94,7 +94,10 @@ TEST(Rejection, WireNamesAndStatuses) {
   for (const auto& [code, name, status] : table) {
     EXPECT_EQ(to_string(code), name);
     EXPECT_EQ(http_status(code), status);
+    EXPECT_EQ(rejection_code(name), code);
   }
+  EXPECT_EQ(rejection_code("ack"), std::nullopt);
+  EXPECT_EQ(rejection_code(""), std::nullopt);
 }
 
 TEST(CallConfig, BuiltinHasOneDefaultCallEverywhere) {

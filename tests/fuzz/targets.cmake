@@ -6,7 +6,8 @@ set(GRAPPE_FUZZ_TARGETS
 
 # Relative to the repository's root. The libFuzzer build compiles these (and domain/) only.
 set(GRAPPE_FUZZ_PROJECT_SOURCES
-  server/src/json_util.cpp server/src/commands.cpp server/src/api.cpp
+  server/src/json_util.cpp server/src/command_request.cpp server/src/command_answer.cpp
+  server/src/api.cpp
   server/src/static_files.cpp server/src/users_file.cpp
   eventstore/src/json_check.cpp eventstore/src/timestamp.cpp
   tools/admin_tool/record_json.cpp)

@@ -6,7 +6,7 @@
 // (else the log holds an event the projections cannot read after a restart).
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
+#include "command_request.h"
 #include "fuzz_target.h"
 #include "grappe/domain/commands.h"
 #include "grappe/domain/events.h"
@@ -33,9 +33,9 @@ void check_round_trip(const domain::Event& event) {
 void post_command(json body) {
   body["grappe"] = "g-1";
   auto request = grappe::server::parse_command_request(body);
-  if (!request) return (void)request.error().dump();
+  if (!request) return (void)request.error().to_json().dump();
   auto command = domain::parse_command(request->name, request->payload);
-  if (!command) (void)grappe::server::rejected_answer(request->id, command.error()).dump();
+  if (!command) (void)grappe::server::refused(request->id, command.error()).to_json().dump();
 }
 
 void put_user(json body) {

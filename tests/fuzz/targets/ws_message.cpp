@@ -4,7 +4,7 @@
 // send_json does: a value that dump() refuses (invalid UTF-8) would throw out of the session.
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
+#include "command_request.h"
 #include "fuzz_target.h"
 #include "grappe/domain/commands.h"
 #include "json_check.h"
@@ -38,13 +38,13 @@ void read_presence(const json& msg) {
 void read_command(const json& msg) {
   auto request = parse_command_request(msg);
   if (!request) {
-    (void)request.error().dump();
+    (void)request.error().to_json().dump();
     return;
   }
   GRAPPE_FUZZ_CHECK(valid_client_id(request->id) && valid_client_id(request->grappe));
   auto command = grappe::domain::parse_command(request->name, request->payload);
   if (!command) {
-    (void)rejected_answer(request->id, command.error()).dump();
+    (void)refused(request->id, command.error()).to_json().dump();
     return;
   }
   GRAPPE_FUZZ_CHECK(grappe::domain::command_name(*command) == request->name);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ enum class RejectionCode {
 
 // PROTOCOL.md wire names: "bad_request", …, "internal".
 std::string_view to_string(RejectionCode code);
+// The code of a wire name; nullopt for a name PROTOCOL.md does not define.
+std::optional<RejectionCode> rejection_code(std::string_view name);
 // 400, 401, 403, 404, 409, 422, 422, 413, 429, 503, 500.
 int http_status(RejectionCode code);
 

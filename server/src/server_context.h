@@ -1,5 +1,6 @@
-// What every connection of the server shares: the store, the reference data, the read models,
-// the hub, the command service, the metrics. Built in main(), passed by reference; no globals.
+// What the server's handlers share: the store, the reference data, the read models, the hub,
+// the one write path (EventWriter) and the command service on it, the metrics. Built in main(),
+// passed by reference; no globals.
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
@@ -12,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands.h"
+#include "command_service.h"
 #include "connection_limits.h"
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
@@ -51,7 +52,7 @@ class SessionSet {
   std::unordered_map<const void*, Entry> sessions_;
 };
 
-struct Core {
+struct ServerContext {
   const Options& options;
   es::Store& store;
   const domain::Registry& registry;
@@ -59,6 +60,7 @@ struct Core {
   ReadModels& models;
   Hub& hub;
   Projector& projector;
+  EventWriter& writer;  // every write to the log goes through it
   CommandService& commands;
   Metrics& metrics;
   // Long reads (audit verification) run here, one at a time, off the network threads; joined

@@ -1,8 +1,8 @@
-#include "core.h"
-
 #include <openssl/sha.h>
 
 #include <array>
+
+#include "server_context.h"
 
 namespace grappe::server {
 
@@ -23,7 +23,7 @@ std::string sha256_hex(std::string_view text) {
   return to_hex(digest.data(), digest.size());
 }
 
-std::optional<domain::User> Core::authenticate(std::string_view token) const {
+std::optional<domain::User> ServerContext::authenticate(std::string_view token) const {
   if (token.empty() || token.size() > 512) return std::nullopt;
   return models.user_by_token_hash(sha256_hex(token));
 }

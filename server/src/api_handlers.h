@@ -1,0 +1,65 @@
+// The handlers of the HTTP API's routes (the table is in http_api.cpp), one file per resource
+// family: api_system.cpp, api_grappes.cpp, api_establishments.cpp, api_audit.cpp, api_admin.cpp
+// (users), api_admin_ops.cpp (projections, backups); api_static.cpp serves the web client.
+#pragma once
+
+#include <optional>
+
+#include "api.h"
+#include "event_writer.h"
+#include "router.h"
+
+namespace grappe::server {
+
+// api_system.cpp: GET /healthz, /metrics, /api/demo/users, /api/me.
+void get_healthz(ServerContext& ctx, Call& call);
+void get_metrics(ServerContext& ctx, Call& call);
+void get_demo_users(ServerContext& ctx, Call& call);
+void get_me(ServerContext& ctx, Call& call);
+
+// api_grappes.cpp: GET /api/grappes, /api/grappes/{grappe}[/events|/state|/suggestions],
+// POST /api/grappes/{grappe}/commands.
+void get_grappes(ServerContext& ctx, Call& call);
+void get_grappe(ServerContext& ctx, Call& call);
+void get_grappe_events(ServerContext& ctx, Call& call);
+void get_grappe_state(ServerContext& ctx, Call& call);
+void post_command(ServerContext& ctx, Call& call);
+void get_suggestions(ServerContext& ctx, Call& call);
+
+// api_establishments.cpp: GET /api/establishments (search, or ?ej= / ?lookingForGrappe=),
+// GET /api/establishments/{finess}, PUT /api/establishments/{finess}/profile.
+void get_establishments(ServerContext& ctx, Call& call);
+void get_establishment(ServerContext& ctx, Call& call);
+void put_profile(ServerContext& ctx, Call& call);
+
+// api_audit.cpp: GET /api/audit/verify.
+void get_verify(ServerContext& ctx, Call& call);
+
+// api_admin.cpp: GET /api/admin/users, GET|PUT|DELETE /api/admin/users/{user}.
+void list_users(ServerContext& ctx, Call& call);
+void get_user(ServerContext& ctx, Call& call);
+void put_user(ServerContext& ctx, Call& call);
+void delete_user(ServerContext& ctx, Call& call);
+
+// api_admin_ops.cpp: GET /api/admin/projections, POST /api/admin/projections/{projection}/rebuild,
+// POST /api/admin/backup.
+void list_projections(ServerContext& ctx, Call& call);
+void rebuild_projection(ServerContext& ctx, Call& call);
+void post_backup(ServerContext& ctx, Call& call);
+
+// Shared by the handlers.
+
+// The user of the request's bearer token, or nullopt; a token that names no user counts as a
+// failed authentication of `peer`.
+std::optional<domain::User> bearer_user(ServerContext& ctx, const Request& req, const Peer& peer);
+// A domain rejection as a PROTOCOL.md error.
+Response rejection_response(const Request& req, const domain::Rejection& rejection);
+// Why a write (event_writer.h) did not happen, as PROTOCOL.md errors: 503 `unavailable`, 409
+// `conflict`, else 500 `internal`.
+Response write_failure_response(const Request& req, const WriteError& error);
+// The establishment as GET /api/establishments lists it.
+nlohmann::json establishment_json(const domain::Establishment& e);
+// 403 `forbidden` unless the call's user is an admin: then false (the call is answered).
+bool admins_only(Call& call);
+
+}  // namespace grappe::server
