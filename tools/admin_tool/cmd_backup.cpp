@@ -1,7 +1,7 @@
 // backup: a consistent copy of the data folder (a RocksDB checkpoint) into a new folder.
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "progress.h"
 
 namespace grappe::admin {

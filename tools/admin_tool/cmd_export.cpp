@@ -1,7 +1,7 @@
 // export: the whole log as JSON Lines on standard output, in position order.
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "progress.h"
 #include "record_json.h"
 

@@ -1,7 +1,7 @@
 // history: one grappe's events, one JSON object a line, as the events endpoint lists them.
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "grappe/domain/streams.h"
 #include "record_json.h"
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "progress.h"
 #include "record_json.h"
 

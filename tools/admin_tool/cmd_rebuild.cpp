@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "grappe/projections/read_models.h"
 #include "progress.h"
 

@@ -1,7 +1,7 @@
 // replay: a grappe's state as it was at a version or a moment, folded from its stream.
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"

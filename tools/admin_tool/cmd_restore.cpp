@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "progress.h"
 
 namespace grappe::admin {

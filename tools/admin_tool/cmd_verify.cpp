@@ -1,7 +1,7 @@
 // verify: recomputes the hash chain of the whole log.
 #include <cstdio>
 
-#include "commands.h"
+#include "subcommands.h"
 #include "progress.h"
 
 namespace grappe::admin {

@@ -4,7 +4,7 @@
 #include <exception>
 #include <iostream>
 
-#include "commands.h"
+#include "subcommands.h"
 
 int main(int argc, char** argv) {
   using namespace grappe::admin;
