@@ -9,10 +9,10 @@
 #include <thread>
 
 #include "allocator.h"
-#include "server_context.h"
 #include "io_pool.h"
 #include "listener.h"
 #include "projector.h"
+#include "server_context.h"
 #include "startup.h"
 #include "version.h"
 
@@ -22,6 +22,73 @@ using namespace grappe::server;
 namespace {
 
 constexpr int kExitBadInput = 2;
+
+// The limits' options (PROTOCOL.md v2), and what is known of them only once parsed.
+struct LimitFlags {
+  CLI::Option* per_ip = nullptr;
+  CLI::Option* rate = nullptr;
+  CLI::Option* auth = nullptr;
+  std::vector<std::string> proxies;
+};
+
+LimitFlags add_limit_options(CLI::App& app, Options& o) {
+  LimitFlags flags;
+  auto& lim = o.limits;
+  app.add_option("--max-connections", lim.max_connections,
+                 "open connections in all; beyond, 503 or no upgrade")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  flags.per_ip = app.add_option("--max-connections-per-ip", lim.max_connections_per_ip,
+                                "open connections per client address (loopback exempt unless "
+                                "given)")
+                     ->capture_default_str()
+                     ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  flags.rate = app.add_option("--command-rate", lim.command_rate,
+                              "commands per second per connection, after a burst of 200 "
+                              "(loopback exempt unless given)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(0.1, 100000.0));
+  flags.auth = app.add_option("--auth-failures", lim.auth_failures,
+                              "failed authentications per address and minute before 429/4429 "
+                              "(loopback exempt unless given)")
+                   ->capture_default_str()
+                   ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--trusted-proxy", flags.proxies,
+                 "address of a reverse proxy whose X-Forwarded-For names the client; repeatable");
+  app.add_option("--allowed-origin", o.allowed_origins,
+                 "a WebSocket Origin accepted besides the server's own, e.g. "
+                 "https://grappe.example.fr; repeatable");
+  app.add_option("--hello-timeout", o.hello_timeout,
+                 "seconds a WebSocket may stay without a successful hello (then 4401)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  return flags;
+}
+
+// After parsing: which limits were given, the burst, the proxies' addresses, the origins.
+void finish_limit_options(const LimitFlags& flags, Options& o) {
+  auto& lim = o.limits;
+  lim.per_ip_given = flags.per_ip->count() > 0;
+  lim.command_rate_given = flags.rate->count() > 0;
+  lim.auth_failures_given = flags.auth->count() > 0;
+  lim.command_burst = std::max(200.0, 4 * lim.command_rate);
+  for (const auto& p : flags.proxies) {
+    boost::system::error_code ec;
+    lim.trusted_proxies.push_back(net::ip::make_address(p, ec));
+    if (ec) {
+      std::cerr << "grappe-server: --trusted-proxy expects an IP address, not " << p << "\n";
+      std::exit(kExitBadInput);
+    }
+  }
+  for (auto& origin : o.allowed_origins) {
+    if (!origin.starts_with("http://") && !origin.starts_with("https://")) {
+      std::cerr << "grappe-server: --allowed-origin expects scheme://host[:port], not " << origin
+                << "\n";
+      std::exit(kExitBadInput);
+    }
+    while (origin.ends_with('/')) origin.pop_back();
+  }
+}
 
 // Parses argv into `options`; exits (0 for --help, 2 for a bad option) when it cannot.
 Options parse_options(int argc, char** argv) {
@@ -56,36 +123,7 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  auto& lim = o.limits;
-  app.add_option("--max-connections", lim.max_connections,
-                 "open connections in all; beyond, 503 or no upgrade")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-  auto* per_ip = app.add_option("--max-connections-per-ip", lim.max_connections_per_ip,
-                                "open connections per client address (loopback exempt unless "
-                                "given)")
-                     ->capture_default_str()
-                     ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-  auto* rate = app.add_option("--command-rate", lim.command_rate,
-                              "commands per second per connection, after a burst of 200 "
-                              "(loopback exempt unless given)")
-                   ->capture_default_str()
-                   ->check(CLI::Range(0.1, 100000.0));
-  auto* auth = app.add_option("--auth-failures", lim.auth_failures,
-                              "failed authentications per address and minute before 429/4429 "
-                              "(loopback exempt unless given)")
-                   ->capture_default_str()
-                   ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
-  std::vector<std::string> proxies;
-  app.add_option("--trusted-proxy", proxies,
-                 "address of a reverse proxy whose X-Forwarded-For names the client; repeatable");
-  app.add_option("--allowed-origin", o.allowed_origins,
-                 "a WebSocket Origin accepted besides the server's own, e.g. "
-                 "https://grappe.example.fr; repeatable");
-  app.add_option("--hello-timeout", o.hello_timeout,
-                 "seconds a WebSocket may stay without a successful hello (then 4401)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 600));
+  auto limit_flags = add_limit_options(app, o);
   app.set_version_flag("--version", kServerVersion);
   try {
     app.parse(argc, argv);
@@ -101,26 +139,7 @@ Options parse_options(int argc, char** argv) {
     std::cerr << "grappe-server: --listen expects HOST:PORT, e.g. 127.0.0.1:8080\n";
     std::exit(kExitBadInput);
   }
-  lim.per_ip_given = per_ip->count() > 0;
-  lim.command_rate_given = rate->count() > 0;
-  lim.auth_failures_given = auth->count() > 0;
-  lim.command_burst = std::max(200.0, 4 * lim.command_rate);
-  for (const auto& p : proxies) {
-    boost::system::error_code ec;
-    lim.trusted_proxies.push_back(net::ip::make_address(p, ec));
-    if (ec) {
-      std::cerr << "grappe-server: --trusted-proxy expects an IP address, not " << p << "\n";
-      std::exit(kExitBadInput);
-    }
-  }
-  for (auto& origin : o.allowed_origins) {
-    if (!origin.starts_with("http://") && !origin.starts_with("https://")) {
-      std::cerr << "grappe-server: --allowed-origin expects scheme://host[:port], not " << origin
-                << "\n";
-      std::exit(kExitBadInput);
-    }
-    while (origin.ends_with('/')) origin.pop_back();
-  }
+  finish_limit_options(limit_flags, o);
   if (!data.empty()) {
     o.data = data;
     o.data_is_default = false;
