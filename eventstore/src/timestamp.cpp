@@ -1,5 +1,4 @@
 // RFC 3339 timestamps for Record::timestamp.
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -10,10 +9,14 @@ namespace {
 
 using Ms = std::chrono::milliseconds;
 
+// Exactly `digits` decimal digits: no sign (std::from_chars alone would take "-001" as a year).
 bool read_int(std::string_view& in, std::size_t digits, int& out) {
   if (in.size() < digits) return false;
-  auto [p, ec] = std::from_chars(in.data(), in.data() + digits, out);
-  if (ec != std::errc() || p != in.data() + digits) return false;
+  out = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    if (in[i] < '0' || in[i] > '9') return false;
+    out = out * 10 + (in[i] - '0');
+  }
   in.remove_prefix(digits);
   return true;
 }

@@ -109,5 +109,16 @@ TEST(Timestamp, ParsesWithAndWithoutMillisecondsAndOffsets) {
   EXPECT_FALSE(parse_timestamp("2026-11-23T10:15:02", t));
 }
 
+TEST(Timestamp, NumbersAreDigitsOnlyWithoutSign) {
+  std::chrono::sys_time<std::chrono::milliseconds> t{};
+  EXPECT_FALSE(parse_timestamp("-001-11-23T10:15:02Z", t));
+  EXPECT_FALSE(parse_timestamp("+001-11-23T10:15:02Z", t));
+  EXPECT_FALSE(parse_timestamp("2026--1-23T10:15:02Z", t));
+  EXPECT_FALSE(parse_timestamp("2026-11-23T-1:15:02Z", t));
+  EXPECT_FALSE(parse_timestamp("2026-11-23T10:15:02+-1:00", t));
+  EXPECT_FALSE(parse_timestamp("2026-11-23T10:15:02+01:-1", t));
+  EXPECT_FALSE(parse_timestamp("2026-11-23T10:15: 2Z", t));
+}
+
 }  // namespace
 }  // namespace grappe::es
