@@ -4,16 +4,32 @@
 
 namespace grappe::domain {
 
+// The one formatter of timestamps: the event store keeps milliseconds and never writes text, so
+// read models, frames and the admin tool's records all come through here.
 std::string format_timestamp(Timestamp t) {
   using namespace std::chrono;
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
+  const int year = int(ymd.year());
+  if (year >= 0 && year <= 9999) {  // by hand: folding the log formats one per event
+    std::string out = "0000-00-00T00:00:00.000Z";
+    auto put = [&out](std::size_t at, int value, int digits) {
+      for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + i] = char('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, int(unsigned(ymd.month())), 2);
+    put(8, int(unsigned(ymd.day())), 2);
+    put(11, int(hms.hours().count()), 2);
+    put(14, int(hms.minutes().count()), 2);
+    put(17, int(hms.seconds().count()), 2);
+    put(20, int(hms.subseconds().count()), 3);
+    return out;
+  }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, unsigned(ymd.month()),
+                unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
+                int(hms.seconds().count()), int(hms.subseconds().count()));
   return buf;
 }
 

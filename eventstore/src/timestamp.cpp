@@ -1,6 +1,6 @@
-// RFC 3339 timestamps for Record::timestamp.
+// RFC 3339 timestamps read into Record::timestamp (the admin tool's import). The store never
+// writes text: records keep milliseconds, and domain::format_timestamp is the one formatter.
 #include <chrono>
-#include <cstdio>
 
 #include "grappe/eventstore/record.h"
 
@@ -60,33 +60,6 @@ bool read_offset(std::string_view& in, std::chrono::minutes& off) {
 }
 
 }  // namespace
-
-std::string format_timestamp(std::chrono::sys_time<Ms> t) {
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd(day);
-  std::chrono::hh_mm_ss<Ms> hms(t - day);
-  const int year = int(ymd.year());
-  if (year >= 0 && year <= 9999) {  // by hand: folding the log formats one per event
-    std::string out = "0000-00-00T00:00:00.000Z";
-    auto put = [&out](std::size_t at, int value, int digits) {
-      for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + i] = char('0' + value % 10);
-    };
-    put(0, year, 4);
-    put(5, int(unsigned(ymd.month())), 2);
-    put(8, int(unsigned(ymd.day())), 2);
-    put(11, int(hms.hours().count()), 2);
-    put(14, int(hms.minutes().count()), 2);
-    put(17, int(hms.seconds().count()), 2);
-    put(20, int(hms.subseconds().count()), 3);
-    return out;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
-}
 
 bool parse_timestamp(std::string_view in, std::chrono::sys_time<Ms>& out) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;

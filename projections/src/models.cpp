@@ -3,11 +3,13 @@
 #include "binary.h"
 #include "grappe/domain/state_codec.h"
 #include "grappe/domain/streams.h"
+#include "grappe/domain/time.h"
 
 namespace grappe::projections {
 
 domain::EventMeta event_meta(const es::Record& r) {
-  return domain::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name};
+  return domain::EventMeta{r.version, domain::format_timestamp(r.timestamp), r.actor.id,
+                           r.actor.name};
 }
 
 std::string encode_value(const nlohmann::json& json) {

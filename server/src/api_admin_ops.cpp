@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api_handlers.h"
+#include "grappe/domain/time.h"
 #include "json_util.h"
 
 namespace grappe::server {
@@ -32,7 +33,7 @@ nlohmann::json projections_json(ServerContext& ctx) {
 std::string backup_name() {
   auto now =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  auto name = es::format_timestamp(now);
+  auto name = domain::format_timestamp(now);
   std::ranges::replace(name, ':', '-');
   return name;
 }

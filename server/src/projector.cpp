@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "grappe/domain/streams.h"
+#include "grappe/domain/time.h"
 #include "json_util.h"
 
 namespace grappe::server {
@@ -17,7 +18,7 @@ nlohmann::json event_json(const es::Record& record) {
   return {{"type", record.type},
           {"data", std::move(data)},
           {"actor", {{"id", record.actor.id}, {"name", record.actor.name}}},
-          {"at", es::format_timestamp(record.timestamp)},
+          {"at", domain::format_timestamp(record.timestamp)},
           {"commandId", record.command_id}};
 }
 
@@ -32,7 +33,7 @@ std::string event_frame(const std::string& grappe, const es::Record& record) {
   out += R"(,"name":)";
   append_json_string(out, record.actor.name);
   out += R"(},"at":")";
-  out += es::format_timestamp(record.timestamp);
+  out += domain::format_timestamp(record.timestamp);
   out += R"(","commandId":)";
   append_json_string(out, record.command_id);
   out += R"(,"data":)";

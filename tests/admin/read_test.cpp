@@ -7,6 +7,7 @@
 #include "admin_fixture.h"
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
+#include "grappe/domain/time.h"
 
 namespace grappe::admin {
 namespace {
@@ -39,7 +40,7 @@ class ReadTest : public ::testing::Test {
       EXPECT_TRUE(event) << r.type;
       state = d::evolve(
           std::move(state), *event,
-          d::EventMeta{r.version, es::format_timestamp(r.timestamp), r.actor.id, r.actor.name});
+          d::EventMeta{r.version, d::format_timestamp(r.timestamp), r.actor.id, r.actor.name});
     }
     return d::to_json(state);
   }
@@ -70,7 +71,7 @@ TEST_F(ReadTest, HistoryListsTheGrappesEventsWithTheEndpointsFields) {
     EXPECT_EQ(e["type"], rec.type);
     EXPECT_EQ(e["data"], json::parse(rec.data));
     EXPECT_EQ(e["actor"], (json{{"id", rec.actor.id}, {"name", rec.actor.name}}));
-    EXPECT_EQ(e["at"], es::format_timestamp(rec.timestamp));
+    EXPECT_EQ(e["at"], d::format_timestamp(rec.timestamp));
     EXPECT_EQ(e["commandId"], rec.command_id);
     EXPECT_EQ(e["hash"], rec.hash);
     EXPECT_EQ(e["id"], rec.id);

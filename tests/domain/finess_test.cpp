@@ -93,5 +93,14 @@ TEST(Time, FormatsAndParsesMilliseconds) {
     EXPECT_FALSE(parse_timestamp(bad)) << bad;
 }
 
+TEST(Time, FormatsEveryYearWithFourDigitsAtLeast) {
+  using namespace std::chrono;
+  EXPECT_EQ(format_timestamp(Timestamp{}), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_timestamp(sys_days(year(1999) / 12 / 31) + 23h + 59min + 59s + 9ms),
+            "1999-12-31T23:59:59.009Z");
+  EXPECT_EQ(format_timestamp(sys_days(year(7) / 1 / 2) + 3h), "0007-01-02T03:00:00.000Z");
+  EXPECT_EQ(format_timestamp(sys_days(year(12026) / 1 / 2) + 3h), "12026-01-02T03:00:00.000Z");
+}
+
 }  // namespace
 }  // namespace grappe::domain

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "grappe/domain/time.h"
 #include "json_util.h"
 #include "projector.h"
 
@@ -66,7 +67,7 @@ TEST(EventFrame, IsTheProtocolEventMessage) {
                     {{"type", "CommentPosted"},
                      {"data", json::parse(r.data)},
                      {"actor", {{"id", "u-1"}, {"name", "Anne \"A\" Martin"}}},
-                     {"at", es::format_timestamp(r.timestamp)},
+                     {"at", domain::format_timestamp(r.timestamp)},
                      {"commandId", "c-9"}}}};
   auto frame = event_frame("g1", r);
   EXPECT_EQ(json::parse(frame), expected);

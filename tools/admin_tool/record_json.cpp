@@ -3,6 +3,8 @@
 #include <charconv>
 #include <map>
 
+#include "grappe/domain/time.h"
+
 namespace grappe::admin {
 namespace {
 
@@ -254,7 +256,7 @@ void append_export_line(const es::Record& r, std::string& out) {
   out += ",\"name\":";
   append_string(out, r.actor.name);
   out += "},\"at\":";
-  append_string(out, es::format_timestamp(r.timestamp));
+  append_string(out, domain::format_timestamp(r.timestamp));
   out += ",\"commandId\":";
   append_string(out, r.command_id);
   out += ",\"hash\":";
@@ -276,7 +278,7 @@ Json event_json(const es::Record& r) {
           {"type", r.type},
           {"data", std::move(data)},
           {"actor", {{"id", r.actor.id}, {"name", r.actor.name}}},
-          {"at", es::format_timestamp(r.timestamp)},
+          {"at", domain::format_timestamp(r.timestamp)},
           {"commandId", r.command_id},
           {"hash", r.hash},
           {"id", r.id}};

@@ -28,9 +28,9 @@ struct Record {
   std::string hash;
 };
 
-// RFC 3339 UTC with milliseconds: 2026-11-23T10:15:02.123Z
-std::string format_timestamp(std::chrono::sys_time<std::chrono::milliseconds> t);
-// Parses the format above (also without milliseconds, and with a numeric offset); false if bad.
+// Parses RFC 3339 ("2026-11-23T10:15:02.123Z"; also without milliseconds, and with a numeric
+// offset); false if bad. Records hold the time, not text: formatting is the protocol's
+// (grappe::domain::format_timestamp), which the store does not depend on.
 bool parse_timestamp(std::string_view text, std::chrono::sys_time<std::chrono::milliseconds>& out);
 
 }  // namespace grappe::es
