@@ -1,4 +1,4 @@
-// The states read models keep on disk read back exactly (random histories: property_test.cpp).
+// The user directory the `users` read model keeps on disk reads back exactly.
 #include "grappe/domain/state_codec.h"
 
 #include <gtest/gtest.h>
@@ -21,44 +21,7 @@ TEST(StateCodec, UserDirectoryReadsBackWithTokens) {
   EXPECT_EQ(back.find_by_token("h1")->id, "u1");
 }
 
-TEST(StateCodec, EsmsStateKeepsVersionAndProfile) {
-  EsmsState s;
-  s.version = 4;
-  s.memberships.push_back({"g1", "default", "withdrawn"});
-  s.memberships.push_back({"g2", "default", "accepted"});
-  s.profile.dui = Dui{"Éditeur", "Logiciel"};
-  s.profile.publics = std::vector<std::string>{"PA", "PH"};
-  s.profile.looking_for_grappe = true;
-  s.profile.note = "Une note";
-  auto back = esms_state_from_json(nlohmann::json::parse(esms_state_json(s).dump()));
-  ASSERT_TRUE(back) << back.error();
-  EXPECT_EQ(*back, s);
-}
-
-TEST(StateCodec, RefusesDamagedStatesWithAReason) {
-  GrappeState s;
-  s.version = 1;
-  s.id = "g";
-  s.status = GrappeStatus::kSubmitted;
-  s.members.push_back(Member{"330000001", "330001009", "EHPAD", "500", "33",
-                             MemberStatus::kAccepted, "2026-01-01T00:00:00.000Z"});
-  s.member_index.emplace("330000001", 0);
-  auto good = to_json(s);
-  auto back = grappe_state_from_json(good);
-  ASSERT_TRUE(back) << back.error();
-  EXPECT_EQ(*back, s);
-
-  auto bad = good;
-  bad["status"] = "perdu";
-  EXPECT_FALSE(grappe_state_from_json(bad));
-  bad = good;
-  bad["members"][0]["status"] = 3;
-  EXPECT_FALSE(grappe_state_from_json(bad));
-  bad = good;
-  bad.erase("counts");
-  EXPECT_FALSE(grappe_state_from_json(bad));
-  EXPECT_FALSE(grappe_state_from_json(nlohmann::json::array()));
-  EXPECT_FALSE(esms_state_from_json(nlohmann::json{{"version", "x"}}));
+TEST(StateCodec, RefusesADamagedUserEntryWithAReason) {
   UserDirectory d;
   EXPECT_FALSE(add_user_entry(d, nlohmann::json{{"user", 1}}));
 }
