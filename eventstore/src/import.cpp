@@ -4,7 +4,7 @@
 
 #include "codec.h"
 #include "db.h"
-#include "hub.h"
+#include "fanout.h"
 #include "json_check.h"
 #include "util.h"
 #include "writer.h"
@@ -41,7 +41,7 @@ std::expected<void, StoreError> Writer::import(std::span<const Record> records) 
     return std::unexpected(io_error(s, "import not written"));
   }
   apply(st);
-  hub_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
+  fanout_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
   return {};
 }
 

@@ -7,7 +7,7 @@
 
 #include "codec.h"
 #include "db.h"
-#include "hub.h"
+#include "fanout.h"
 #include "projections.h"
 #include "util.h"
 #include "verify.h"
@@ -24,13 +24,13 @@ class RocksStore final : public Store {
              std::string tail_hash)
       : options_(options),
         db_(std::move(db)),
-        hub_(std::make_shared<detail::Hub>()),
-        writer_(*db_, *hub_, options.max_batch_events, options.write_retry_interval, tail_position,
-                std::move(tail_hash)) {}
+        fanout_(std::make_shared<detail::Fanout>()),
+        writer_(*db_, *fanout_, options.max_batch_events, options.write_retry_interval,
+                tail_position, std::move(tail_hash)) {}
 
   ~RocksStore() override {
-    writer_.stop();          // finishes queued appends
-    hub_->close_and_wait();  // drops subscriptions with kClosed; none reads the DB afterwards
+    writer_.stop();             // finishes queued appends
+    fanout_->close_and_wait();  // drops subscriptions with kClosed; none reads the DB afterwards
   }
 
   void append(AppendRequest request, AppendCallback done) override {
@@ -131,12 +131,12 @@ class RocksStore final : public Store {
                                           SubscriptionHandler handler) {
     auto core = std::make_shared<detail::SubscriptionCore>(
         std::move(stream), from, std::move(handler), options_.subscription_buffer);
-    return detail::start_subscription(hub_, *db_, std::move(core));
+    return detail::start_subscription(fanout_, *db_, std::move(core));
   }
 
   StoreOptions options_;
   std::unique_ptr<detail::Db> db_;
-  std::shared_ptr<detail::Hub> hub_;
+  std::shared_ptr<detail::Fanout> fanout_;
   detail::Writer writer_;
 };
 

@@ -4,7 +4,7 @@
 
 #include "codec.h"
 #include "db.h"
-#include "hub.h"
+#include "fanout.h"
 #include "util.h"
 
 namespace grappe::es::detail {
@@ -41,11 +41,11 @@ StoreError conflict(std::vector<StreamVersion> actual) {
 
 }  // namespace
 
-Writer::Writer(Db& db, Hub& hub, std::size_t max_batch_events,
+Writer::Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
                std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
                std::string tail_hash)
     : db_(db),
-      hub_(hub),
+      fanout_(fanout),
       max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
       position_(tail_position),
       hash_(std::move(tail_hash)),
@@ -152,7 +152,7 @@ void Writer::commit(std::vector<Pending>& batch) {
   // subscription started right after the append could receive them late, live, as a batch
   // larger than its buffer (and be dropped as fallen behind).
   if (written && !st.records.empty()) {
-    hub_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
+    fanout_.publish(std::make_shared<const std::vector<Record>>(std::move(st.records)));
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
 }

@@ -31,7 +31,7 @@
 namespace grappe::es::detail {
 
 class Db;
-class Hub;
+class Fanout;
 
 struct Pending {
   AppendRequest request;
@@ -42,8 +42,9 @@ struct Pending {
 class Writer {
  public:
   // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0).
-  Writer(Db& db, Hub& hub, std::size_t max_batch_events, std::chrono::milliseconds retry_interval,
-         std::uint64_t tail_position, std::string tail_hash);
+  Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
+         std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
+         std::string tail_hash);
   ~Writer();  // stop()
 
   // Queues `p`; once stopping, calls p.done(kClosed) on the calling thread instead.
@@ -102,7 +103,7 @@ class Writer {
   void notify(const StoreHealth& health);
 
   Db& db_;
-  Hub& hub_;
+  Fanout& fanout_;
   const std::size_t max_batch_events_;
 
   std::mutex queue_mu_;

@@ -1,7 +1,7 @@
 // Writer: writes suspended after a fault, retried on a schedule, resumed from the disk's tail.
 #include "codec.h"
 #include "db.h"
-#include "hub.h"
+#include "fanout.h"
 #include "util.h"
 #include "writer.h"
 
@@ -144,7 +144,7 @@ std::string Writer::adopt_tail() {
     position_ = disk_position;
     hash_ = disk_hash;
   }
-  hub_.publish(std::make_shared<const std::vector<Record>>(std::move(*landed)));
+  fanout_.publish(std::make_shared<const std::vector<Record>>(std::move(*landed)));
   return {};
 }
 

@@ -1,9 +1,9 @@
 // Private: live publication of appended records to subscriptions.
 //
 // Ordering argument (no gap, no duplicate): the writer publishes a batch only after it is
-// written, under the hub's mutex. A subscription registers under that mutex before it reads the
-// disk, so every record is either on disk when it reads or published to its buffer afterwards;
-// records seen twice are skipped by position (or version, for a stream).
+// written, under the fan-out's mutex. A subscription registers under that mutex before it reads
+// the disk, so every record is either on disk when it reads or published to its buffer
+// afterwards; records seen twice are skipped by position (or version, for a stream).
 #pragma once
 
 #include <atomic>
@@ -67,9 +67,10 @@ class SubscriptionCore {
   DropReason reason_ = DropReason::kClosed;
 };
 
-class Hub {
+// Fans each written batch out to every live subscription (each buffers it for its own thread).
+class Fanout {
  public:
-  // Registers `s` for live records; false once the hub is closed.
+  // Registers `s` for live records; false once the fan-out is closed.
   bool add(std::shared_ptr<SubscriptionCore> s);
   void remove(const SubscriptionCore* s);  // by the subscription's thread, as it ends
   void publish(const RecordBatch& batch);  // writer thread, after the batch is durable
@@ -83,8 +84,8 @@ class Hub {
   bool closed_ = false;
 };
 
-// Starts a subscription's thread. `db` must outlive it: Hub::close_and_wait() guarantees that.
-std::unique_ptr<Subscription> start_subscription(std::shared_ptr<Hub> hub, Db& db,
+// Starts a subscription's thread. `db` must outlive it: Fanout::close_and_wait() guarantees that.
+std::unique_ptr<Subscription> start_subscription(std::shared_ptr<Fanout> fanout, Db& db,
                                                  std::shared_ptr<SubscriptionCore> core);
 
 }  // namespace grappe::es::detail

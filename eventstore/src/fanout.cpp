@@ -1,4 +1,4 @@
-#include "hub.h"
+#include "fanout.h"
 
 #include <pthread.h>
 
@@ -157,38 +157,38 @@ void SubscriptionCore::live() {
   }
 }
 
-bool Hub::add(std::shared_ptr<SubscriptionCore> s) {
+bool Fanout::add(std::shared_ptr<SubscriptionCore> s) {
   std::lock_guard lock(mu_);
   if (closed_) return false;
   subs_.push_back(std::move(s));
   return true;
 }
 
-void Hub::remove(const SubscriptionCore* s) {
+void Fanout::remove(const SubscriptionCore* s) {
   std::lock_guard lock(mu_);
   std::erase_if(subs_, [&](const auto& p) { return p.get() == s; });
   cv_.notify_all();
 }
 
-void Hub::publish(const RecordBatch& batch) {
+void Fanout::publish(const RecordBatch& batch) {
   std::lock_guard lock(mu_);
   for (const auto& s : subs_) s->publish(batch);
 }
 
-void Hub::close_and_wait() {
+void Fanout::close_and_wait() {
   std::unique_lock lock(mu_);
   closed_ = true;
   for (const auto& s : subs_) s->stop(DropReason::kClosed);
   cv_.wait(lock, [&] { return subs_.empty(); });
 }
 
-std::unique_ptr<Subscription> start_subscription(std::shared_ptr<Hub> hub, Db& db,
+std::unique_ptr<Subscription> start_subscription(std::shared_ptr<Fanout> fanout, Db& db,
                                                  std::shared_ptr<SubscriptionCore> core) {
-  if (!hub->add(core)) core->stop(DropReason::kClosed);
-  std::thread t([hub, &db, core] {
+  if (!fanout->add(core)) core->stop(DropReason::kClosed);
+  std::thread t([fanout, &db, core] {
     pthread_setname_np(pthread_self(), "grappe-sub");
     core->run(db);
-    hub->remove(core.get());
+    fanout->remove(core.get());
   });
   return std::make_unique<SubscriptionHandle>(std::move(core), std::move(t));
 }
