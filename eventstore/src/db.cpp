@@ -139,7 +139,7 @@ std::expected<std::unique_ptr<Db>, StoreError> Db::open(const std::filesystem::p
     return std::unexpected(corrupt(dir.string() + " is not a Grappe event store: " + s.ToString()));
   }
   if (!s.ok()) return std::unexpected(io_error(s, "cannot open event store " + dir.string()));
-  // Files of a bulk projection write that a crash interrupted (see projections.cpp): never
+  // Files of a bulk projection write that a crash interrupted (see projection_data.cpp): never
   // ingested, so never part of the database; this process now holds the folder alone.
   std::filesystem::remove_all(dir / "ingest", ec);
   std::string format;

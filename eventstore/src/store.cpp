@@ -8,7 +8,7 @@
 #include "codec.h"
 #include "db.h"
 #include "fanout.h"
-#include "projections.h"
+#include "projection_data.h"
 #include "util.h"
 #include "verify.h"
 #include "writer.h"

@@ -1,4 +1,4 @@
-// Private: read models in the `projections` column family.
+// Private: read-model data in the `projections` column family (keys, values, checkpoints).
 //
 // Layout: data key = name ␀ key, checkpoint key = name \x01 → u64be position ‖ info. Names use
 // only [a-z0-9_.-], so a projection's data is exactly the range [name ␀, name \x01) and no other

@@ -1,4 +1,4 @@
-#include "projections.h"
+#include "projection_data.h"
 
 #include <rocksdb/sst_file_writer.h>
 #include <unistd.h>
