@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "grappe/domain/internal/text.h"
 #include "reference_data.h"
-#include "text.h"
 
 namespace grappe::domain {
 namespace {

@@ -1,6 +1,6 @@
 #include "json_fields.h"
 
-#include "text.h"
+#include "grappe/domain/internal/text.h"
 
 namespace grappe::domain::internal {
 namespace {

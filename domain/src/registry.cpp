@@ -1,73 +1,45 @@
 #include "grappe/domain/registry.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "grappe/domain/finess.h"
-#include "registry_parse.h"
-#include "text.h"
+#include "grappe/domain/internal/text.h"
 
 namespace grappe::domain {
-namespace {
 
-constexpr std::size_t kMaxFileBytes = std::size_t{1} << 30;
-
-}  // namespace
-
-std::expected<Registry, std::string> Registry::load_file(const std::filesystem::path& path,
-                                                         std::vector<std::string>* warnings) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return std::unexpected(path.string() + " : fichier illisible (" + ec.message() + ")");
-  if (size > kMaxFileBytes) return std::unexpected(path.string() + " : fichier trop grand");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(path.string() + " : fichier illisible");
-  std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (!in) return std::unexpected(path.string() + " : lecture interrompue");
-  return load_string(bytes, path.string(), warnings);
+std::string check_establishment(Establishment& e, std::string& warning) {
+  if (!valid_finess_format(e.finess)) return "numéro FINESS ET invalide";
+  if (!valid_finess_format(e.ej)) return "numéro FINESS EJ invalide";
+  if (e.name.empty()) return "raison sociale vide";
+  if (e.category.size() != 3 || !internal::is_digits(e.category)) return "catégorie invalide";
+  const Departement* d = find_departement(e.departement);
+  if (!d) return "département hors du programme";
+  e.departement = d->code;
+  e.region = d->region;
+  if (!e.finess.starts_with(d->finess_prefix))
+    warning = "préfixe du FINESS ET différent du département (ligne gardée)";
+  else if (!finess_key_ok(e.finess))
+    warning = "clé de contrôle du FINESS ET incorrecte (ligne gardée)";
+  else if (!finess_key_ok(e.ej))
+    warning = "clé de contrôle du FINESS EJ incorrecte (ligne gardée)";
+  const Category* c = find_category(e.category);
+  e.in_scope = c && c->in_scope;
+  if (e.category_label.empty() && c) e.category_label = c->label;
+  return {};
 }
 
-std::expected<Registry, std::string> Registry::load_string(std::string_view bytes,
-                                                           std::string_view source,
-                                                           std::vector<std::string>* warnings) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  if (bytes.find('\0') != std::string_view::npos)
-    return std::unexpected(std::string(source) + " : fichier binaire, CSV attendu");
-  if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    return std::unexpected(std::string(source) + " : fichier vide");
-  std::string text;
-  if (internal::valid_utf8(bytes)) {
-    text = bytes;
-  } else {
-    text = internal::cp1252_to_utf8(bytes);
-    if (warnings)
-      warnings->push_back(std::string(source) + ": encodage Windows-1252/ISO-8859-1 converti");
-  }
-  auto parsed = text.starts_with("finess;etalab")
-                    ? internal::parse_finess_extract(text, source, warnings)
-                    : internal::parse_simple_csv(text, source, warnings);
-  if (!parsed) return std::unexpected(parsed.error());
+Registry Registry::from_source(RegistrySource source, std::vector<std::string>* duplicates) {
   Registry r;
-  r.sources_.push_back(parsed->label);
-  r.ej_names_ = std::move(parsed->ej_names);
-  r.reserve(parsed->establishments.size());
-  for (auto& e : parsed->establishments) {
-    if (!r.insert(std::move(e)) && warnings)
-      warnings->push_back(std::string(source) + ": FINESS en double ignoré");
+  r.sources_.push_back(std::move(source.label));
+  r.ej_names_ = std::move(source.ej_names);
+  r.reserve(source.establishments.size());
+  for (auto& e : source.establishments) {
+    std::string finess = duplicates ? e.finess : std::string();
+    if (!r.insert(std::move(e)) && duplicates) duplicates->push_back(std::move(finess));
   }
   r.sort_index();
   r.fill_ej_names();
   return r;
-}
-
-std::expected<void, std::string> Registry::add_file(const std::filesystem::path& path,
-                                                    std::vector<std::string>* warnings) {
-  auto other = load_file(path, warnings);
-  if (!other) return std::unexpected(other.error());
-  merge(std::move(*other), warnings);
-  return {};
 }
 
 void Registry::merge(Registry&& other, std::vector<std::string>* warnings) {

@@ -1,8 +1,8 @@
 #include <algorithm>
 
 #include "grappe/domain/finess.h"
+#include "grappe/domain/internal/text.h"
 #include "grappe/domain/registry.h"
-#include "text.h"
 
 namespace grappe::domain {
 

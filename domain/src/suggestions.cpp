@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "text.h"
+#include "grappe/domain/internal/text.h"
 
 namespace grappe::domain {
 namespace {

@@ -6,6 +6,7 @@
 #include <future>
 #include <sstream>
 
+#include "grappe/reference/registry_file.h"
 #include "users.h"
 #include "users_file.h"
 
@@ -43,7 +44,7 @@ Inputs load_inputs(const Options& options) {
   auto files = options.registries;
   if (files.empty()) files.push_back(GRAPPE_DEMO_REGISTRY);
   for (const auto& file : files) {
-    auto added = inputs.registry.add_file(file, &warnings);
+    auto added = reference::add_registry_file(inputs.registry, file, &warnings);
     if (!added) throw InputError("--registry " + file.string() + ": " + added.error());
   }
   for (std::size_t i = 0; i < warnings.size() && i < 20; ++i)

@@ -2,19 +2,36 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <stdexcept>
+
 namespace grappe::domain::testing {
 
 std::string demo_registry_path() {
   return std::string(GRAPPE_DOMAIN_DATA_DIR) + "/demo-registry.csv";
 }
-std::string test_data_path(const std::string& name) {
-  return std::string(GRAPPE_TEST_DATA_DIR) + "/" + name;
-}
 
+// Reading registry files is grappe::reference's job, which the domain's tests do not link: the
+// demo registry is plain (no quotes, fixed columns), so a split on commas reads it here.
 Registry load_demo_registry() {
-  auto r = Registry::load_file(demo_registry_path(), nullptr);
-  if (!r) throw std::runtime_error(r.error());
-  return std::move(*r);
+  std::ifstream in(demo_registry_path());
+  std::string line;
+  if (!std::getline(in, line) || line != "finess,ej,name,category,departement,commune,ej_name")
+    throw std::runtime_error(demo_registry_path() + ": unexpected header");
+  RegistrySource source{"demo-registry.csv", {}, {}};
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    for (std::size_t start = 0, end = 0; end != std::string::npos; start = end + 1)
+      f.push_back(line.substr(start, (end = line.find(',', start)) - start));
+    if (f.size() != 7) throw std::runtime_error("demo registry: bad line " + line);
+    Establishment e{f[0], f[1], f[6], f[2], f[3], "", f[4], "", f[5], false};
+    std::string warning;
+    if (const auto reason = check_establishment(e, warning); !reason.empty() || !warning.empty())
+      throw std::runtime_error("demo registry: " + line + ": " + reason + warning);
+    source.ej_names.emplace(e.ej, e.ej_name);
+    source.establishments.push_back(std::move(e));
+  }
+  return Registry::from_source(std::move(source), nullptr);
 }
 
 namespace {

@@ -15,9 +15,9 @@
 
 namespace grappe::domain::testing {
 
+// domain/data/demo-registry.csv, as the server reads it by default.
 Registry load_demo_registry();
 std::string demo_registry_path();
-std::string test_data_path(const std::string& name);
 
 struct Recorded {
   Event event;

@@ -10,12 +10,13 @@
 #include "fuzz_target.h"
 #include "grappe/domain/finess.h"
 #include "grappe/domain/registry.h"
+#include "grappe/reference/registry_file.h"
 
 namespace grappe::fuzz {
 
 inline void check_registry_load(std::string_view bytes) {
   std::vector<std::string> warnings;
-  auto registry = domain::Registry::load_string(bytes, "fuzz.csv", &warnings);
+  auto registry = reference::load_registry_bytes(bytes, "fuzz.csv", &warnings);
   if (!registry) {
     (void)nlohmann::json(registry.error()).dump();
     return;

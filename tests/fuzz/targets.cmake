@@ -4,7 +4,8 @@ set(GRAPPE_FUZZ_TARGETS
   ws_message command_payload http_query http_body request_path
   finess_extract simple_csv call_config users_file admin_import)
 
-# Relative to the repository's root. The libFuzzer build compiles these (and domain/) only.
+# Relative to the repository's root. The libFuzzer build compiles these (and domain/, reference/)
+# only.
 set(GRAPPE_FUZZ_PROJECT_SOURCES
   server/src/json_util.cpp server/src/command_request.cpp server/src/command_answer.cpp
   server/src/api.cpp
@@ -14,5 +15,6 @@ set(GRAPPE_FUZZ_PROJECT_SOURCES
 
 # Public headers, then private folders searched for "…" includes only (-iquote): server/src has a
 # limits.h that must not stand for the C library's <limits.h>.
-set(GRAPPE_FUZZ_INCLUDE_DIRS domain/include eventstore/include projections/include server/include)
+set(GRAPPE_FUZZ_INCLUDE_DIRS domain/include reference/include eventstore/include projections/include
+  server/include)
 set(GRAPPE_FUZZ_QUOTE_DIRS server/src eventstore/src tools/admin_tool tests/fuzz)

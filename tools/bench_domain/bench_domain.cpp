@@ -12,6 +12,7 @@
 #include "grappe/domain/finess.h"
 #include "grappe/domain/registry.h"
 #include "grappe/domain/state.h"
+#include "grappe/reference/registry_file.h"
 
 namespace gd = grappe::domain;
 
@@ -59,7 +60,7 @@ std::string synthetic_extract(int rows) {
 
 const gd::Registry& big_registry() {
   static const gd::Registry r =
-      *gd::Registry::load_string(synthetic_extract(100000), "synthetic", nullptr);
+      *grappe::reference::load_registry_bytes(synthetic_extract(100000), "synthetic", nullptr);
   return r;
 }
 
@@ -126,7 +127,7 @@ BENCHMARK(BM_DecideAccept200)->Unit(benchmark::kMicrosecond);
 void BM_LoadRegistry100k(benchmark::State& state) {
   const std::string text = synthetic_extract(100000);
   for (auto _ : state) {
-    auto r = gd::Registry::load_string(text, "synthetic", nullptr);
+    auto r = grappe::reference::load_registry_bytes(text, "synthetic", nullptr);
     benchmark::DoNotOptimize(r);
   }
 }

@@ -14,6 +14,7 @@
 #include "grappe/domain/registry.h"
 #include "grappe/domain/state.h"
 #include "grappe/domain/suggestions.h"
+#include "grappe/reference/registry_file.h"
 
 namespace gd = grappe::domain;
 using Clock = std::chrono::steady_clock;
@@ -100,7 +101,7 @@ int main() {
   std::mt19937 rng(42);
   const std::string extract = synthetic_extract(rng);
   const auto load_start = Clock::now();
-  auto registry = gd::Registry::load_string(extract, "synthetic", nullptr);
+  auto registry = grappe::reference::load_registry_bytes(extract, "synthetic", nullptr);
   const double load_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - load_start).count();
   if (!registry) {

@@ -1,14 +1,7 @@
-// grappe/domain/geo.h — where establishments are: WGS84 positions, distances between them, and
-// the conversion of the FINESS extract's projected coordinates (Lambert-93, the overseas UTM
-// projections) done once, at registry load, with PROJ. Everything here is safe to call from any
-// thread; a CoordinateConverter is used by one thread at a time.
+// grappe/domain/geo.h — where establishments are: WGS84 positions and the distances between
+// them. The registry readers (grappe::reference) convert the FINESS extract's projected
+// coordinates to these positions at load. Everything here is safe to call from any thread.
 #pragma once
-
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
 
 namespace grappe::domain {
 
@@ -21,27 +14,5 @@ struct GeoPoint {
 // Great-circle distance in kilometres (spherical Earth, radius 6371 km): plenty for ranking
 // partners by proximity, which is all it serves.
 double distance_km(const GeoPoint& a, const GeoPoint& b);
-
-// The EPSG code named in a FINESS `sourcecoordet` field ("1,ATLASANTE,96,BAN,EPSG:2154 RGF93 /
-// Lambert-93 (Métropole)" → 2154); nullopt when it names none.
-std::optional<int> epsg_in_source(std::string_view sourcecoordet);
-
-// Converts projected coordinates to WGS84 through PROJ (libproj, its EPSG database from
-// proj-data). One PROJ transformation per source CRS, created on first use and kept.
-class CoordinateConverter {
- public:
-  CoordinateConverter();
-  ~CoordinateConverter();
-  CoordinateConverter(const CoordinateConverter&) = delete;
-  CoordinateConverter& operator=(const CoordinateConverter&) = delete;
-
-  // `x` (easting) and `y` (northing) in metres in the CRS EPSG:`epsg`. nullopt when PROJ does
-  // not know the CRS, the transformation fails, or the result is not a position on Earth.
-  std::optional<GeoPoint> to_wgs84(int epsg, double x, double y);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 }  // namespace grappe::domain

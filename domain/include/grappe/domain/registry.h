@@ -1,11 +1,10 @@
 // grappe/domain/registry.h — the reference establishments (FINESS ET) a grappe is built from.
-// A Registry is immutable once loaded; its const members may be called from any thread.
+// A Registry is immutable once loaded; its const members may be called from any thread. Reading
+// the registry files (the FINESS extract, the simple CSV) is grappe::reference's job.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,29 +31,28 @@ struct Establishment {
   std::optional<GeoPoint> location;
 };
 
+// One source's establishments as a registry reader (grappe::reference) parsed and checked them.
+struct RegistrySource {
+  std::string label;  // how label() names it: "FINESS 2026-05-12", "demo-registry.csv"
+  std::vector<Establishment> establishments;
+  std::unordered_map<std::string, std::string> ej_names;  // FINESS EJ → organisation name
+};
+
+// Checks `e` as a reader filled it: FINESS ET and EJ numbers, name, category, département (INSEE
+// or FINESS code). Returns why it cannot be used; else returns empty, having set its département
+// to the INSEE code and its region, scope and (when empty) category label from the reference
+// tables. A FINESS prefix or key that does not match is no reason: `warning` says it, `e` is kept.
+std::string check_establishment(Establishment& e, std::string& warning);
+
 class Registry {
  public:
   Registry() = default;
 
-  // Reads one file. Detects the official FINESS open-data extract (first line `finess;etalab;…`,
-  // sections `structureet`, `geolocalisation` and `structureej`, UTF-8 or ISO-8859-1/Windows-1252)
-  // and otherwise expects the simple UTF-8 CSV
-  // `finess,ej,name,category,departement,commune[,ej_name][,latitude,longitude]` (any column
-  // order, header required; WGS84 decimal degrees). `geolocalisation` coordinates are projected
-  // (the CRS named by EPSG code in `sourcecoordet`) and converted to WGS84 with PROJ. A bad row is
-  // skipped and reported in `warnings` (when not null) as "<file>:<line>: <reason>"; a FINESS key
-  // mismatch is reported but the row is kept. An unreadable file, an unknown header or a file
-  // without a single usable row → the error.
-  static std::expected<Registry, std::string> load_file(const std::filesystem::path& path,
-                                                        std::vector<std::string>* warnings);
-  // Same, from the file's bytes; `source` names it in warnings and in label().
-  static std::expected<Registry, std::string> load_string(std::string_view bytes,
-                                                          std::string_view source,
-                                                          std::vector<std::string>* warnings);
+  // Builds the registry of one source, keeping the establishments in order. An establishment
+  // whose FINESS came earlier in the source is left out; `duplicates` (when not null) receives
+  // its FINESS, once per establishment left out.
+  static Registry from_source(RegistrySource source, std::vector<std::string>* duplicates);
 
-  // Loads `path` and merges it into this registry (see merge()).
-  std::expected<void, std::string> add_file(const std::filesystem::path& path,
-                                            std::vector<std::string>* warnings);
   // Adds `other`'s establishments (a FINESS already present is kept, the new one reported in
   // `warnings` when given) and organisation names; names from an EJ file fill every
   // establishment of that EJ, whichever file came first.

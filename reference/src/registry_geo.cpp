@@ -3,11 +3,13 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "grappe/domain/geo.h"
+#include "grappe/domain/internal/text.h"
+#include "grappe/reference/coordinates.h"
 #include "registry_parse.h"
-#include "text.h"
 
-namespace grappe::domain::internal {
+namespace grappe::reference::internal {
+
+using domain::internal::trim;
 
 std::optional<double> parse_decimal(std::string_view text) {
   std::string s(text);
@@ -20,7 +22,7 @@ std::optional<double> parse_decimal(std::string_view text) {
   return value;
 }
 
-void locate(std::vector<Establishment>& establishments, const std::vector<GeoRow>& rows,
+void locate(std::vector<domain::Establishment>& establishments, const std::vector<GeoRow>& rows,
             std::string_view source, std::vector<std::string>* warnings) {
   auto warn = [&](std::size_t line, std::string_view reason) {
     if (warnings)
@@ -56,4 +58,4 @@ void locate(std::vector<Establishment>& establishments, const std::vector<GeoRow
   }
 }
 
-}  // namespace grappe::domain::internal
+}  // namespace grappe::reference::internal

@@ -1,4 +1,6 @@
-// Private text helpers: CSV fields, encodings, search normalisation.
+// grappe/domain/internal/text.h — the domain's text helpers: CSV fields, UTF-8, search
+// normalisation. Internal: for the domain's own sources and the registry readers of
+// grappe::reference, which parse the same CSV; not an API for anything else.
 #pragma once
 
 #include <cstddef>
@@ -16,8 +18,6 @@ bool split_csv(std::string_view line, char sep, std::vector<std::string>& fields
 std::vector<std::string_view> split_lines(std::string_view text);
 
 bool valid_utf8(std::string_view text);
-// Windows-1252 (a superset of ISO-8859-1's printable range) to UTF-8.
-std::string cp1252_to_utf8(std::string_view text);
 // Number of code points of valid UTF-8.
 std::size_t utf8_length(std::string_view text);
 

@@ -2,12 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "grappe/domain/finess.h"
-#include "text.h"
+#include "grappe/domain/internal/text.h"
 
-namespace grappe::domain::internal {
+namespace grappe::reference::internal {
 namespace {
+
+using domain::Establishment;
+using domain::valid_finess_format;
+using domain::internal::is_digits;
+using domain::internal::split_csv;
+using domain::internal::split_lines;
+using domain::internal::trim;
 
 void warn(std::vector<std::string>* warnings, std::string_view source, std::size_t line,
           std::string_view reason) {
@@ -54,31 +62,10 @@ std::string et_row(const std::vector<std::string>& f, Establishment& e) {
 
 }  // namespace
 
-std::string check_establishment(Establishment& e, std::string& warning) {
-  if (!valid_finess_format(e.finess)) return "numéro FINESS ET invalide";
-  if (!valid_finess_format(e.ej)) return "numéro FINESS EJ invalide";
-  if (e.name.empty()) return "raison sociale vide";
-  if (e.category.size() != 3 || !is_digits(e.category)) return "catégorie invalide";
-  const Departement* d = find_departement(e.departement);
-  if (!d) return "département hors du programme";
-  e.departement = d->code;
-  e.region = d->region;
-  if (!e.finess.starts_with(d->finess_prefix))
-    warning = "préfixe du FINESS ET différent du département (ligne gardée)";
-  else if (!finess_key_ok(e.finess))
-    warning = "clé de contrôle du FINESS ET incorrecte (ligne gardée)";
-  else if (!finess_key_ok(e.ej))
-    warning = "clé de contrôle du FINESS EJ incorrecte (ligne gardée)";
-  const Category* c = find_category(e.category);
-  e.in_scope = c && c->in_scope;
-  if (e.category_label.empty() && c) e.category_label = c->label;
-  return {};
-}
-
-std::expected<ParsedRegistry, std::string> parse_finess_extract(
+std::expected<domain::RegistrySource, std::string> parse_finess_extract(
     std::string_view text, std::string_view source, std::vector<std::string>* warnings) {
   const auto lines = split_lines(text);
-  ParsedRegistry out;
+  domain::RegistrySource out;
   out.establishments.reserve(lines.size());
   std::vector<std::string> f;
   std::vector<GeoRow> geo;
@@ -105,7 +92,7 @@ std::expected<ParsedRegistry, std::string> parse_finess_extract(
     if (f[0] != "structureet") continue;  // equipementsocial…: not needed
     Establishment e;
     std::string reason = et_row(f, e), warning;
-    if (reason.empty()) reason = check_establishment(e, warning);
+    if (reason.empty()) reason = domain::check_establishment(e, warning);
     if (!reason.empty()) {
       warn(warnings, source, i + 1, reason);
       continue;
@@ -162,9 +149,8 @@ std::expected<Columns, std::string> header(const std::vector<std::string>& f) {
 
 }  // namespace
 
-std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view text,
-                                                            std::string_view source,
-                                                            std::vector<std::string>* warnings) {
+std::expected<domain::RegistrySource, std::string> parse_simple_csv(
+    std::string_view text, std::string_view source, std::vector<std::string>* warnings) {
   const auto lines = split_lines(text);
   std::vector<std::string> f;
   split_csv(lines.at(0), ',', f);
@@ -173,7 +159,7 @@ std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view tex
   const int needed =
       std::max({cols->finess, cols->ej, cols->name, cols->category, cols->departement,
                 cols->commune, cols->ej_name, cols->latitude, cols->longitude});
-  ParsedRegistry out;
+  domain::RegistrySource out;
   out.label = std::filesystem::path(source).filename().string();
   for (std::size_t i = 1; i < lines.size(); ++i) {
     if (trim(lines[i]).empty()) continue;
@@ -199,9 +185,9 @@ std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view tex
       if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180)
         warn(warnings, source, i + 1, "latitude/longitude invalides (ligne gardée sans position)");
       else
-        e.location = GeoPoint{*lat, *lon};
+        e.location = domain::GeoPoint{*lat, *lon};
     }
-    std::string warning, reason = check_establishment(e, warning);
+    std::string warning, reason = domain::check_establishment(e, warning);
     if (!reason.empty()) {
       warn(warnings, source, i + 1, reason);
       continue;
@@ -215,4 +201,4 @@ std::expected<ParsedRegistry, std::string> parse_simple_csv(std::string_view tex
   return out;
 }
 
-}  // namespace grappe::domain::internal
+}  // namespace grappe::reference::internal
