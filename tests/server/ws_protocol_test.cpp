@@ -11,6 +11,7 @@
 #include <set>
 
 #include "command_service.h"
+#include "grappe/reference/registry_file.h"
 #include "projector.h"
 #include "support.h"
 #include "users.h"
@@ -33,7 +34,9 @@ struct InProcess {
     if (!opened) throw std::runtime_error(opened.error().message);
     store = std::move(*opened);
     std::vector<std::string> warnings;
-    if (!registry.add_file(GRAPPE_DEMO_REGISTRY, &warnings)) throw std::runtime_error("registry");
+    if (!reference::add_registry_file(registry, GRAPPE_DEMO_REGISTRY, &warnings)) {
+      throw std::runtime_error("registry");
+    }
     writer.emplace(*store, models, metrics);
     commands.emplace(*writer, models, registry, config, metrics);
     projector.emplace(*store, models, hub);
