@@ -60,7 +60,14 @@ EventWriter::EventWriter(es::Store& store, ReadModels& models, Metrics& metrics)
 }
 
 EventWriter::~EventWriter() {
+  stop();
+}
+
+void EventWriter::stop() {
+  if (stopped_) return;
+  stopped_ = true;
   store_.watch_health({});
+  pool_.join();
 }
 
 void EventWriter::write(const domain::User& by, Decide decide, Done done) {

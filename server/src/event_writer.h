@@ -66,8 +66,10 @@ class EventWriter {
   using Done = std::function<void(WriteOutcome)>;
 
   // Logs the store's health as it changes (writes suspended, resumed) and keeps the gauge of
-  // /metrics; the destructor stops that.
+  // /metrics until stop().
   EventWriter(es::Store& store, ReadModels& models, Metrics& metrics);
+  // Calls stop(): the store must still be open then, or stop() must have been called before it
+  // closed.
   ~EventWriter();
   EventWriter(const EventWriter&) = delete;
   EventWriter& operator=(const EventWriter&) = delete;
@@ -84,6 +86,10 @@ class EventWriter {
 
   es::Store& store() { return store_; }
 
+  // Stops watching the store's health and waits for the decisions already queued; writes after
+  // this are not decided. Call it before the store closes. Idempotent.
+  void stop();
+
  private:
   struct Job;
   void attempt(std::shared_ptr<Job> job);
@@ -94,6 +100,7 @@ class EventWriter {
   es::Store& store_;
   ReadModels& models_;
   boost::asio::thread_pool pool_{1};
+  bool stopped_ = false;
 };
 
 }  // namespace grappe::server

@@ -5,8 +5,8 @@
 #include <boost/asio.hpp>
 #include <memory>
 
-#include "server_context.h"
 #include "io_pool.h"
+#include "server_context.h"
 
 namespace grappe::server {
 

@@ -224,6 +224,7 @@ int serve(const Options& options, Inputs& inputs) {
   background.join();
   readers.join();
   projector.stop();
+  writer.stop();  // before the store it watches closes
   store.reset();  // finishes queued appends, closes RocksDB
   spdlog::info("stopped cleanly");
   return 0;

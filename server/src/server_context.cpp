@@ -1,8 +1,8 @@
+#include "server_context.h"
+
 #include <openssl/sha.h>
 
 #include <array>
-
-#include "server_context.h"
 
 namespace grappe::server {
 

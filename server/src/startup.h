@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "server_context.h"
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
 #include "options.h"
+#include "server_context.h"
 #include "static_files.h"
 #include "users_file.h"
 

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "server_context.h"
 #include "json_util.h"
+#include "server_context.h"
 
 namespace grappe::server {
 

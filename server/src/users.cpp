@@ -6,8 +6,8 @@
 #include <array>
 #include <stdexcept>
 
-#include "server_context.h"
 #include "grappe/domain/streams.h"
+#include "server_context.h"
 
 namespace grappe::server {
 

@@ -1,8 +1,8 @@
 // backup: a consistent copy of the data folder (a RocksDB checkpoint) into a new folder.
 #include <cstdio>
 
-#include "subcommands.h"
 #include "progress.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

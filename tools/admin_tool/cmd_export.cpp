@@ -1,9 +1,9 @@
 // export: the whole log as JSON Lines on standard output, in position order.
 #include <cstdio>
 
-#include "subcommands.h"
 #include "progress.h"
 #include "record_json.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -1,9 +1,9 @@
 // history: one grappe's events, one JSON object a line, as the events endpoint lists them.
 #include <cstdio>
 
-#include "subcommands.h"
 #include "grappe/domain/streams.h"
 #include "record_json.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "subcommands.h"
 #include "progress.h"
 #include "record_json.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <cstdio>
 
-#include "subcommands.h"
 #include "grappe/projections/read_models.h"
 #include "progress.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -1,12 +1,12 @@
 // replay: a grappe's state as it was at a version or a moment, folded from its stream.
 #include <cstdio>
 
-#include "subcommands.h"
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"
 #include "grappe/projections/projection.h"
 #include "record_json.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <cstdio>
 
-#include "subcommands.h"
 #include "progress.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

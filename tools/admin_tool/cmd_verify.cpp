@@ -1,8 +1,8 @@
 // verify: recomputes the hash chain of the whole log.
 #include <cstdio>
 
-#include "subcommands.h"
 #include "progress.h"
+#include "subcommands.h"
 
 namespace grappe::admin {
 namespace {

@@ -16,10 +16,10 @@ struct Actor {
 struct Record {
   std::uint64_t position = 0;  // 1-based place in the global log
   std::string stream;
-  std::uint64_t version = 0;   // 1-based place in its stream
-  std::string id;              // event id (UUID)
+  std::uint64_t version = 0;  // 1-based place in its stream
+  std::string id;             // event id (UUID)
   std::string type;
-  std::string data;            // JSON text
+  std::string data;  // JSON text
   Actor actor;
   std::string command_id;
   std::chrono::sys_time<std::chrono::milliseconds> timestamp{};
