@@ -96,6 +96,7 @@ export function apiClient(base, token) {
   return {
     get: (p) => call('GET', p),
     post: (p, body) => call('POST', p, body),
+    put: (p, body) => call('PUT', p, body),
     command: (grappe, name, payload) =>
         call('POST', `/api/grappes/${grappe}/commands`, {id: crypto.randomUUID(), name, payload}),
   };

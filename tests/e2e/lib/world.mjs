@@ -32,13 +32,13 @@ export async function freeEstablishments(base, user, call = 'default') {
 }
 
 // The porteur (first gestionnaire) and, among the others, the partner with the most free
-// establishments (at least `need`).
-export async function porteurAndPartner(base, world, need) {
+// establishments in `call` (at least `need`).
+export async function porteurAndPartner(base, world, need, call = 'default') {
   const porteur = world.gestionnaires[0];
   let best = null;
   for (const g of world.gestionnaires.slice(1)) {
     if (g.og.some((o) => porteur.og.includes(o))) continue;
-    const free = await freeEstablishments(base, g);
+    const free = await freeEstablishments(base, g, call);
     if (!best || free.length > best.free.length) best = {partner: g, free};
   }
   if (!best || best.free.length < need) {
