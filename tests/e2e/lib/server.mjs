@@ -1,7 +1,6 @@
 // Starts and stops a real grappe-server for the browser tests and the web benchmark.
 import {spawn} from 'node:child_process';
 import {appendFileSync, mkdtempSync, rmSync} from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -14,18 +13,6 @@ export function serverBinary() {
 export function freshDataDir(tag) { return mkdtempSync(path.join(os.tmpdir(), `grappe-${tag}-`)); }
 
 export function removeDir(dir) { rmSync(dir, {recursive: true, force: true}); }
-
-// A port free right now on 127.0.0.1 (listen on 0, read it, close).
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Spawns the server and resolves once it printed `listening on http://HOST:PORT`. With
 // GRAPPE_E2E_LOG set, the server's log is also appended to that file (to read after a failure).
