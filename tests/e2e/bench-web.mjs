@@ -14,11 +14,13 @@ const {values: opts} = parseArgs({
     members: {type: 'string', default: '200'},
     commands: {type: 'string', default: '100'},
     views: {type: 'string', default: '5'},
+    rtt: {type: 'string', default: '0'},
   },
 });
 const MEMBERS = Number(opts.members);
 const COMMANDS = Number(opts.commands);
 const VIEWS = Number(opts.views);
+const RTT_MS = Number(opts.rtt);  // added to every request of the timed views (Chromium's throttle)
 
 const percentile = (sorted, p) =>
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -82,9 +84,16 @@ async function seedGrappe(base, porteur, ej) {
 }
 
 // From navigation start (browser context already open, cold cache) to the members table
-// holding every member with its actions.
+// holding every member with its actions. With --rtt, each request of the page waits that long.
 async function timeView(browser, base, user, grappe) {
   const {context, page, errors} = await userPage(browser, base, user.token, {path: null});
+  if (RTT_MS > 0) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send(
+        'Network.emulateNetworkConditions',
+        {offline: false, latency: RTT_MS, downloadThroughput: -1, uploadThroughput: -1});
+  }
   const started = Date.now();
   await page.goto(`${base}/#/grappe/${grappe}`, {waitUntil: 'commit'});
   await page.waitForFunction(
@@ -147,7 +156,7 @@ function report(views, live) {
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
-  console.log(`members=${MEMBERS} commands=${l.length} views=${v.length}`);
+  console.log(`members=${MEMBERS} commands=${l.length} views=${v.length} rtt_ms=${RTT_MS}`);
   console.log(
       `view_ms=${viewMs} live_p50_ms=${percentile(l, 50)} live_p95_ms=${percentile(l, 95)}`);
 }
