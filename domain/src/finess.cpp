@@ -72,6 +72,10 @@ bool valid_finess_strict(std::string_view finess) {
   return finess_key_ok(finess) && departement_of_finess(finess) != nullptr;
 }
 
+const std::vector<Departement>& departements() {
+  return tables().departements;
+}
+
 const Departement* find_departement(std::string_view code) {
   for (const Departement& d : tables().departements)
     if (d.code == code || d.finess_code == code) return &d;

@@ -1,6 +1,7 @@
 // The handlers of the HTTP API's routes (the table is in http_api.cpp), one file per resource
-// family: api_system.cpp, api_grappes.cpp, api_establishments.cpp, api_audit.cpp, api_admin.cpp
-// (users), api_admin_ops.cpp (projections, backups); api_static.cpp serves the web client.
+// family: api_system.cpp, api_grappes.cpp, api_establishments.cpp, api_reference.cpp,
+// api_audit.cpp, api_admin.cpp (users), api_admin_ops.cpp (projections, backups); api_static.cpp
+// serves the web client.
 #pragma once
 
 #include <optional>
@@ -31,6 +32,9 @@ void get_suggestions(ServerContext& ctx, Call& call);
 void get_establishments(ServerContext& ctx, Call& call);
 void get_establishment(ServerContext& ctx, Call& call);
 void put_profile(ServerContext& ctx, Call& call);
+
+// api_reference.cpp: GET /api/reference/regions.
+void get_regions(ServerContext& ctx, Call& call);
 
 // api_audit.cpp: GET /api/audit/verify.
 void get_verify(ServerContext& ctx, Call& call);

@@ -26,6 +26,7 @@ const Router& api_router() {
       {V::get, "/api/establishments", kSignedIn, get_establishments},
       {V::get, "/api/establishments/{finess}", kSignedIn, get_establishment},
       {V::put, "/api/establishments/{finess}/profile", kSignedIn, put_profile},
+      {V::get, "/api/reference/regions", kSignedIn, get_regions},
       {V::get, "/api/audit/verify", kSignedIn, get_verify},
       {V::get, "/api/admin/users", kSignedIn, list_users},
       {V::get, "/api/admin/users/{user}", kSignedIn, get_user},

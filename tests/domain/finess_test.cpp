@@ -57,6 +57,14 @@ TEST(Finess, DepartementsAndRegions) {
   EXPECT_FALSE(overseas_or_corsica("99"));
 }
 
+TEST(Finess, DepartementsListsEveryRowOfTheTable) {
+  const auto& all = departements();
+  EXPECT_EQ(all.size(), 101u);  // 96 metropolitan (2A and 2B, no 20) and 5 overseas
+  EXPECT_EQ(all.front().code, "01");
+  EXPECT_EQ(all.back().finess_prefix, "9805");  // Mayotte
+  EXPECT_EQ(&all[32], find_departement(all[32].code));
+}
+
 TEST(Finess, CategoriesCarryTheProgrammeScope) {
   ASSERT_NE(find_category("500"), nullptr);
   EXPECT_EQ(find_category("500")->short_label, "EHPAD");

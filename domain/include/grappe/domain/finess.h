@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace grappe::domain {
 
@@ -30,6 +31,8 @@ struct Departement {
   std::string finess_prefix;  // how its FINESS numbers begin: "33", "9704"
 };
 
+// Every département of data/regions.csv, in its order (metropolitan by code, then overseas).
+const std::vector<Departement>& departements();
 // A département by its INSEE code ("974") or its FINESS code ("9D"); nullptr when unknown.
 const Departement* find_departement(std::string_view code);
 // The département a FINESS number's prefix names; nullptr when none does.
