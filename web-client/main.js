@@ -1,6 +1,7 @@
 // Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
 import {ApiError, createApi, grappePath} from './api.js';
 import {el} from './lib/dom.js';
+import {cachedRegions, loadRegions} from './lib/regions.js';
 import {Connection} from './socket.js';
 import {Store} from './state.js';
 import {mountAdmin} from './views/admin.js';
@@ -54,11 +55,22 @@ function showSignIn(message) {
   });
 }
 
-function startSession(token, me) {
+async function startSession(token, me) {
   const store = new Store();
   store.me = me;
   const api = createApi(token);
-  const app = {store, api, me, conn: null, navigate, announce, run, signOut};
+  const app = {
+    store,
+    api,
+    me,
+    regions: cachedRegions(),
+    regionsRead: null,
+    conn: null,
+    navigate,
+    announce,
+    run,
+    signOut
+  };
   app.conn = new Connection({
     url: wsUrl(),
     token,
@@ -74,6 +86,13 @@ function startSession(token, me) {
   renderHeader(app);
   renderConnection(store.connection);
   app.conn.start();
+  const regionsRead = refreshRegions(app);
+  // First visit: the first view waits for the regions, read while the WebSocket connects.
+  if (!app.regions.loaded) {
+    main.replaceChildren(el('p', {class: 'loading'}, 'Chargement…'));
+    await regionsRead;
+  }
+  if (session?.app !== app) return;  // signed out meanwhile
   window.onhashchange = route;
   route();
 
@@ -93,6 +112,7 @@ function startSession(token, me) {
 
 function onStatus(app, status, extra) {
   if (status === 'online' && extra.user) refreshMe(app, extra.user);
+  if (status === 'online' && !app.regionsRead) retryRegions(app);
   if (status === 'unauthorized') {
     signOut('Votre jeton a été refusé : reconnectez-vous.');
     return;
@@ -174,6 +194,29 @@ function refreshMe(app, user) {
   app.me = user;
   app.store.me = user;
   route();
+}
+
+// Reads the regions once per page load (lib/regions.js); resolves with the new ones or null.
+function refreshRegions(app) {
+  if (!app.regionsRead) app.regionsRead = readRegions(app);
+  return app.regionsRead;
+}
+
+async function readRegions(app) {
+  try {
+    const fresh = await loadRegions(app.api, app.regions);
+    if (fresh) app.regions = fresh;
+    return fresh;
+  } catch {
+    app.regionsRead = null;  // read again once the connection is back (onStatus)
+    return null;
+  }
+}
+
+// The first read failed and the view was drawn without region names: draw it again with them.
+async function retryRegions(app) {
+  const hadNone = !app.regions.loaded;
+  if ((await refreshRegions(app)) && hadNone && session?.app === app) route();
 }
 
 function announce(text) {

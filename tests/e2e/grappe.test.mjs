@@ -245,4 +245,38 @@ describe('grappe web client', () => {
     assert.ok(list.data.grappes.length >= 2, JSON.stringify(list.data));
     await screenshot(page, '09-admin');
   });
+
+  test('region names come from the server, and from the cache when it is slow', async (t) => {
+    const scene = new Scene(t, env);
+    const {data} = await scene.api(world.ars).get('/api/reference/regions');
+    const name = (r) => `${r.name} (${r.code})`;
+    const names = data.regions.map(name);
+    const arsRegions = world.ars.regions.map((c) => name(data.regions.find((r) => r.code === c)));
+    const ownRegions = `Régions : ${arsRegions.join(', ')}`;
+    const {page, context} = await scene.open(world.ars, null);
+    const regionFilter = page.getByRole('search').getByLabel('Région');
+
+    // First visit: the first view waits for the regions, held back here until released.
+    let release;
+    const held = new Promise((resolve) => release = resolve);
+    await context.route('**/api/reference/regions', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${env.base}/#/`);
+    await waitText(page.getByTestId('me'), world.ars.name);
+    assert.equal(await page.getByTestId('grappes-list').count(), 0, 'waiting for the regions');
+    release();
+    await page.getByTestId('grappes-list').waitFor();
+    assert.deepEqual(await regionFilter.locator('option').allTextContents(), ['Toutes', ...names]);
+    await waitText(page.locator('#identity .orgs'), ownRegions);
+
+    // Next visit, an answer that never comes: the copy kept by the first one serves at once.
+    await context.unroute('**/api/reference/regions');
+    await context.route('**/api/reference/regions', () => {});
+    await page.reload();
+    await page.getByTestId('grappes-list').waitFor();
+    assert.deepEqual(await regionFilter.locator('option').allTextContents(), ['Toutes', ...names]);
+    await waitText(page.locator('#identity .orgs'), ownRegions);
+  });
 });

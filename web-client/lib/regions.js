@@ -1,135 +1,62 @@
-// INSEE regions and the FINESS prefix of each département (from shared/data/regions.csv).
-export const REGIONS = {
-  '01': 'Guadeloupe',
-  '02': 'Martinique',
-  '03': 'Guyane',
-  '04': 'La Réunion',
-  '06': 'Mayotte',
-  '11': 'Île-de-France',
-  '24': 'Centre-Val de Loire',
-  '27': 'Bourgogne-Franche-Comté',
-  '28': 'Normandie',
-  '32': 'Hauts-de-France',
-  '44': 'Grand Est',
-  '52': 'Pays de la Loire',
-  '53': 'Bretagne',
-  '75': 'Nouvelle-Aquitaine',
-  '76': 'Occitanie',
-  '84': 'Auvergne-Rhône-Alpes',
-  '93': 'Provence-Alpes-Côte d\'Azur',
-  '94': 'Corse',
-};
-// FINESS number prefix → region code; overseas prefixes are 4 characters.
-const PREFIX_REGION = {
-  '01': '84',
-  '02': '32',
-  '03': '84',
-  '04': '93',
-  '05': '93',
-  '06': '93',
-  '07': '84',
-  '08': '44',
-  '09': '76',
-  '10': '44',
-  '11': '76',
-  '12': '76',
-  '13': '93',
-  '14': '28',
-  '15': '84',
-  '16': '75',
-  '17': '75',
-  '18': '24',
-  '19': '75',
-  '2A': '94',
-  '2B': '94',
-  '21': '27',
-  '22': '53',
-  '23': '75',
-  '24': '75',
-  '25': '27',
-  '26': '84',
-  '27': '28',
-  '28': '24',
-  '29': '53',
-  '30': '76',
-  '31': '76',
-  '32': '76',
-  '33': '75',
-  '34': '76',
-  '35': '53',
-  '36': '24',
-  '37': '24',
-  '38': '84',
-  '39': '27',
-  '40': '75',
-  '41': '24',
-  '42': '84',
-  '43': '84',
-  '44': '52',
-  '45': '24',
-  '46': '76',
-  '47': '75',
-  '48': '76',
-  '49': '52',
-  '50': '28',
-  '51': '44',
-  '52': '44',
-  '53': '52',
-  '54': '44',
-  '55': '44',
-  '56': '53',
-  '57': '44',
-  '58': '27',
-  '59': '32',
-  '60': '32',
-  '61': '28',
-  '62': '32',
-  '63': '84',
-  '64': '75',
-  '65': '76',
-  '66': '76',
-  '67': '44',
-  '68': '44',
-  '69': '84',
-  '70': '27',
-  '71': '27',
-  '72': '52',
-  '73': '84',
-  '74': '84',
-  '75': '11',
-  '76': '28',
-  '77': '11',
-  '78': '11',
-  '79': '75',
-  '80': '32',
-  '81': '76',
-  '82': '76',
-  '83': '93',
-  '84': '93',
-  '85': '52',
-  '86': '75',
-  '87': '75',
-  '88': '44',
-  '89': '27',
-  '90': '27',
-  '91': '11',
-  '92': '11',
-  '93': '11',
-  '94': '11',
-  '95': '11',
-  '9701': '01',
-  '9702': '02',
-  '9703': '03',
-  '9704': '04',
-  '9805': '06',
-};
+// INSEE regions and the FINESS prefixes of their départements, as GET /api/reference/regions
+// serves them (README.md; the server's table is domain/data/regions.csv). The last answer is kept
+// in localStorage, so that a view names regions at once; loadRegions() reads a fresh copy.
+// Until a first copy arrives, a region shows as its code and region lists are empty.
+import {el} from './dom.js';
 
-export function regionName(code) {
-  return REGIONS[code] ? `${REGIONS[code]} (${code})` : String(code ?? '');
+const CACHE_KEY = 'grappe.regions';
+
+export class Regions {
+  // list: [{code, name, overseasOrCorsica, departements: [{code, name, finessCode, finessPrefix}]}]
+  constructor(list = []) {
+    this.list = list;
+    this.names = new Map(list.map((r) => [r.code, r.name]));
+    this.byPrefix =
+        new Map(list.flatMap((r) => r.departements.map((d) => [d.finessPrefix, r.code])));
+  }
+
+  get loaded() { return this.list.length > 0; }
+
+  codes() { return this.list.map((r) => r.code); }
+
+  // "Nouvelle-Aquitaine (75)"; the code alone when unknown.
+  name(code) {
+    const name = this.names.get(code);
+    return name ? `${name} (${code})` : String(code ?? '');
+  }
+
+  // Guesses the region of a FINESS number from its prefix (overseas prefixes have 4
+  // characters, the others 2); '' when unknown.
+  ofFiness(finess) {
+    const f = String(finess ?? '');
+    return this.byPrefix.get(f.slice(0, 4)) ?? this.byPrefix.get(f.slice(0, 2)) ?? '';
+  }
 }
 
-// Guesses the region of a FINESS number from its prefix; '' when unknown.
-export function regionOfFiness(finess) {
-  const f = String(finess ?? '');
-  return PREFIX_REGION[f.slice(0, 4)] ?? PREFIX_REGION[f.slice(0, 2)] ?? '';
+// The copy kept by the last loadRegions(); empty when there is none.
+export function cachedRegions() {
+  try {
+    return new Regions(JSON.parse(localStorage.getItem(CACHE_KEY) ?? '[]'));
+  } catch {
+    return new Regions();
+  }
+}
+
+// Reads the regions from the server and keeps them. Resolves with the new Regions, or null when
+// they are those of `current`; rejects with the ApiError when the server cannot answer.
+export async function loadRegions(api, current) {
+  const {regions} = await api.get('/api/reference/regions');
+  const text = JSON.stringify(regions);
+  if (text === JSON.stringify(current.list)) return null;
+  try {
+    localStorage.setItem(CACHE_KEY, text);
+  } catch {
+    // Storage full or disabled: this page still uses them.
+  }
+  return new Regions(regions);
+}
+
+// An <option> per region, in code order.
+export function regionOptions(regions) {
+  return regions.codes().map((c) => el('option', {value: c}, regions.name(c)));
 }

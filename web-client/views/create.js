@@ -1,7 +1,7 @@
 // Creating a grappe: the porteur is one of the user's own EJ; the client picks the grappe's id.
 import {el, field, uuid} from '../lib/dom.js';
 import {rejectionText} from '../lib/labels.js';
-import {regionName, regionOfFiness, REGIONS} from '../lib/regions.js';
+import {regionOptions} from '../lib/regions.js';
 
 export function createForm(app) {
   const name = el('input', {type: 'text', name: 'name', required: true, maxlength: 200});
@@ -9,16 +9,14 @@ export function createForm(app) {
   const porteur =
       el('select', {name: 'porteur', required: true},
          app.me.og.map((ej) => el('option', {value: ej}, ej)));
-  const region =
-      el('select', {name: 'region', required: true},
-         Object.keys(REGIONS).map((c) => el('option', {value: c}, regionName(c))));
+  const region = el('select', {name: 'region', required: true}, regionOptions(app.regions));
   const description = el('textarea', {name: 'description', rows: 2, maxlength: 4000});
   const vendor = el('input', {type: 'text', name: 'vendor'});
   const software = el('input', {type: 'text', name: 'software'});
   const message = el('p', {class: 'error', role: 'alert', 'data-testid': 'create-error'});
   const submit = el('button', {type: 'submit'}, 'Créer la grappe');
   const guessRegion = () => {
-    const r = regionOfFiness(porteur.value);
+    const r = app.regions.ofFiness(porteur.value);
     if (r) region.value = r;
   };
   porteur.onchange = guessRegion;

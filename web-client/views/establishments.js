@@ -3,7 +3,7 @@
 import {establishmentPath} from '../api.js';
 import {el, field} from '../lib/dom.js';
 import {PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
-import {regionName, REGIONS} from '../lib/regions.js';
+import {regionOptions} from '../lib/regions.js';
 
 import {profileLine} from './invite.js';
 
@@ -12,8 +12,7 @@ export function mountEstablishments(root, app) {
   const own = el('div', {'data-testid': 'own-establishments'});
   const looking = el('div', {'data-testid': 'looking-list', 'aria-live': 'polite'});
   const region =
-      el('select', {name: 'region', 'data-testid': 'looking-region'},
-         Object.keys(REGIONS).map((c) => el('option', {value: c}, regionName(c))));
+      el('select', {name: 'region', 'data-testid': 'looking-region'}, regionOptions(app.regions));
   region.onchange = () => loadLooking();
   const isGestionnaire = app.me.role === 'gestionnaire' && (app.me.og ?? []).length > 0;
   root.append(

@@ -4,7 +4,6 @@ import {grappePath} from '../api.js';
 import {el} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canAudit, isOpen, isPorteur} from '../lib/permissions.js';
-import {regionName} from '../lib/regions.js';
 
 import {createActivity, createComments, renderPresence} from './activity.js';
 import {createDetailsEditor} from './details.js';
@@ -65,7 +64,7 @@ export function mountGrappe(root, app, id) {
     status.hidden = true;
     title.textContent = state.name;
     document.title = `${state.name} — Grappe`;
-    details.replaceChildren(...detailRows(state));
+    details.replaceChildren(...detailRows(state, app.regions));
     // The members table and the panels are redrawn only when what they show changed: with 200
     // members, redrawing the table for each comment would cost every viewer a frame or two.
     const slots = store.slotsVersion;
@@ -146,12 +145,12 @@ export function mountGrappe(root, app, id) {
   };
 }
 
-function detailRows(s) {
+function detailRows(s, regions) {
   const row =
       (term, value, testid) => [el('dt', null, term), el('dd', {'data-testid': testid}, value)];
   return [
     row('Appel à projets', s.call),
-    row('Région', regionName(s.region)),
+    row('Région', regions.name(s.region)),
     row('Porteur (EJ)', s.porteur),
     row('DUI',
         s.dui ? `${s.dui.software || '—'} (${s.dui.vendor || 'éditeur non précisé'})` :

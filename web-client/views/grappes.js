@@ -2,7 +2,7 @@
 import {el, field} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canCreate} from '../lib/permissions.js';
-import {regionName, REGIONS} from '../lib/regions.js';
+import {regionOptions} from '../lib/regions.js';
 
 import {createForm} from './create.js';
 
@@ -18,7 +18,7 @@ export function mountGrappes(root, app) {
     list.setAttribute('aria-busy', 'true');
     try {
       const {grappes} = await app.api.get('/api/grappes', filters, aborter.signal);
-      list.replaceChildren(renderList(grappes));
+      list.replaceChildren(renderList(grappes, app.regions));
       list.setAttribute('aria-busy', 'false');
     } catch (e) {
       if (e.name === 'AbortError') return;
@@ -29,18 +29,17 @@ export function mountGrappes(root, app) {
   }
 
   root.append(
-      el('h1', null, 'Grappes'), filterForm(filters, load),
+      el('h1', null, 'Grappes'), filterForm(filters, load, app.regions),
       canCreate(app.me) ? createForm(app) : null, list);
   list.append(el('p', {class: 'loading'}, 'Chargement…'));
   load();
   return () => aborter?.abort();
 }
 
-function filterForm(filters, load) {
+function filterForm(filters, load, regions) {
   const call = el('input', {type: 'text', name: 'call', placeholder: 'ex. default'});
   const region =
-      el('select', {name: 'region'}, el('option', {value: ''}, 'Toutes'),
-         Object.keys(REGIONS).map((c) => el('option', {value: c}, regionName(c))));
+      el('select', {name: 'region'}, el('option', {value: ''}, 'Toutes'), regionOptions(regions));
   const status =
       el('select', {name: 'status'}, el('option', {value: ''}, 'Tous'),
          Object.entries(GRAPPE_STATUS_LABELS).map(([code,
@@ -59,7 +58,7 @@ function filterForm(filters, load) {
       el('button', {type: 'submit'}, 'Filtrer'));
 }
 
-function renderList(grappes) {
+function renderList(grappes, regions) {
   if (!grappes.length) return el('p', {class: 'empty'}, 'Aucune grappe ne correspond.');
   return el(
       'ul', {class: 'grappe-cards plain'},
@@ -71,7 +70,7 @@ function renderList(grappes) {
               },
                  el('h2', null, el('a', {href: `#/grappe/${encodeURIComponent(g.id)}`}, g.name)),
                  el('p', {class: 'meta'},
-                    `Appel ${g.call} · ${regionName(g.region)} · porteur ${g.porteur} · `,
+                    `Appel ${g.call} · ${regions.name(g.region)} · porteur ${g.porteur} · `,
                     el('span', {class: `badge status-${g.status}`},
                        label(GRAPPE_STATUS_LABELS, g.status))),
                  progress(g.counts?.accepted ?? 0, g.threshold), countsLine(g.counts ?? {}))));

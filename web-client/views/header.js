@@ -2,7 +2,6 @@
 import {el, replace} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
 import {isAdmin} from '../lib/permissions.js';
-import {regionName} from '../lib/regions.js';
 
 export function renderHeader(app) {
   const nav = document.getElementById('nav');
@@ -21,19 +20,20 @@ export function renderHeader(app) {
   replace(
       identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
-      organisations(app.me),
+      organisations(app.me, app.regions),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},
          'Se déconnecter'));
 }
 
-function organisations(me) {
+function organisations(me, regions) {
   if ((me.og ?? []).length) {
     return el(
         'span', {class: 'orgs', title: 'Organismes gestionnaires (FINESS EJ)'},
         `OG : ${me.og.join(', ')}`);
   }
   if ((me.regions ?? []).length) {
-    return el('span', {class: 'orgs'}, `Régions : ${me.regions.map(regionName).join(', ')}`);
+    return el(
+        'span', {class: 'orgs'}, `Régions : ${me.regions.map((r) => regions.name(r)).join(', ')}`);
   }
   return null;
 }
