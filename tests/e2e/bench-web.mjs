@@ -1,6 +1,8 @@
 // Web benchmark (tools/bench-web): with a 200-member grappe, the time to a usable grappe view in
 // a fresh browser, and the latency from a command in one browser to the other browser's DOM.
 // Prints a table, then `view_ms=N live_p50_ms=N live_p95_ms=N` as its last line.
+// --web-root DIR (repeatable): one server per web client, their views timed in turn in one run;
+// the last line adds `view_ratio_NAME=R`, each other client's median over the first one's.
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
@@ -15,12 +17,16 @@ const {values: opts} = parseArgs({
     commands: {type: 'string', default: '100'},
     views: {type: 'string', default: '5'},
     rtt: {type: 'string', default: '0'},
+    'web-root': {type: 'string', multiple: true, default: []},
   },
 });
 const MEMBERS = Number(opts.members);
 const COMMANDS = Number(opts.commands);
 const VIEWS = Number(opts.views);
 const RTT_MS = Number(opts.rtt);  // added to every request of the timed views (Chromium's throttle)
+const ROOTS = opts['web-root'].length ? opts['web-root'] : [null];  // null: the server's default
+const rootName = (root) => (root ? path.basename(path.resolve(root)) : 'default');
+const median = (a) => percentile([...a].sort((x, y) => x - y), 50);
 
 const percentile = (sorted, p) =>
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -49,20 +55,32 @@ async function main() {
     token: `tok-v-${crypto.randomUUID()}`
   };
   writeFileSync(users, JSON.stringify({users: [porteur, viewer]}));
-  const server = await startServer({
-    data: path.join(dir, 'data'),
-    args: ['--no-demo', '--users', users, '--registry', registry]
-  });
   const browser = await launchBrowser();
+  const sites = [];
   try {
-    const grappe = await seedGrappe(server.url, porteur, ej);
-    const views = [];
-    for (let i = 0; i < VIEWS; i++) views.push(await timeView(browser, server.url, viewer, grappe));
-    const live = await timeLive(browser, server.url, porteur, viewer, grappe);
+    for (const [k, root] of ROOTS.entries()) {
+      const server = await startServer({
+        data: path.join(dir, `data-${k}`),
+        args: ['--no-demo', '--users', users, '--registry', registry,
+               ...(root ? ['--web-root', root] : [])]
+      });
+      sites.push({root, server, grappe: null});
+      sites[k].grappe = await seedGrappe(server.url, porteur, ej);
+    }
+    // One view of each site in turn, the order alternating, so that a slow moment of the machine
+    // falls on every site alike.
+    const views = sites.map(() => []);
+    for (let i = 0; i < VIEWS; i++) {
+      const order = i % 2 ? [...sites.keys()].reverse() : [...sites.keys()];
+      for (const k of order) {
+        views[k].push(await timeView(browser, sites[k].server.url, viewer, sites[k].grappe));
+      }
+    }
+    const live = await timeLive(browser, sites[0].server.url, porteur, viewer, sites[0].grappe);
     report(views, live);
   } finally {
     await browser.close();
-    await server.stop();
+    for (const s of sites) await s.server.stop();
     removeDir(dir);
   }
 }
@@ -143,22 +161,28 @@ async function timeLive(browser, base, porteur, viewer, grappe) {
 }
 
 function report(views, live) {
-  const v = [...views].sort((x, y) => x - y);
   const l = [...live].sort((x, y) => x - y);
-  const viewMs = percentile(v, 50);
-  const rows = [
-    ['measure', 'n', 'min', 'p50', 'p95', 'max', 'target'],
-    ['usable grappe view (ms)', v.length, v[0], viewMs, percentile(v, 95), v.at(-1), '< 1000'],
-    [
-      'command → other DOM (ms)', l.length, l[0], percentile(l, 50), percentile(l, 95), l.at(-1),
-      'p95 < 150'
-    ],
-  ];
+  const rows = [['measure', 'n', 'min', 'p50', 'p95', 'max', 'target']];
+  for (const [k, list] of views.entries()) {
+    const v = [...list].sort((x, y) => x - y);
+    const name = ROOTS.length > 1 ? ` [${rootName(ROOTS[k])}]` : '';
+    rows.push([
+      `usable grappe view (ms)${name}`, v.length, v[0], percentile(v, 50), percentile(v, 95),
+      v.at(-1), '< 1000'
+    ]);
+  }
+  rows.push([
+    'command → other DOM (ms)', l.length, l[0], percentile(l, 50), percentile(l, 95), l.at(-1),
+    'p95 < 150'
+  ]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
-  console.log(`members=${MEMBERS} commands=${l.length} views=${v.length} rtt_ms=${RTT_MS}`);
-  console.log(
-      `view_ms=${viewMs} live_p50_ms=${percentile(l, 50)} live_p95_ms=${percentile(l, 95)}`);
+  console.log(`members=${MEMBERS} commands=${l.length} views=${views[0].length} rtt_ms=${RTT_MS}`);
+  const first = median(views[0]);
+  const ratios = views.slice(1).map(
+      (v, k) => ` view_ratio_${rootName(ROOTS[k + 1])}=${(median(v) / first).toFixed(2)}`);
+  console.log(`view_ms=${first} live_p50_ms=${percentile(l, 50)} live_p95_ms=${
+      percentile(l, 95)}${ratios.join('')}`);
 }
 
 main().catch((e) => {
