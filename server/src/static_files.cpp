@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <fstream>
@@ -168,7 +169,35 @@ StaticFiles StaticFiles::load(const fs::path& root) {
       throw std::runtime_error("web root " + root.string() + " holds over 64 MiB");
     }
   }
+  table.link_module_preloads();
   return table;
+}
+
+void StaticFiles::link_module_preloads() {
+  constexpr std::string_view kMarker = "<!-- modulepreload -->";
+  auto index = files_.find("index.html");
+  if (index == files_.end()) return;
+  std::string body = index->second.body;
+  auto at = body.find(kMarker);
+  if (at == std::string::npos) return;
+  std::vector<std::string_view> modules;
+  for (const auto& [key, file] : files_) {
+    // A name that would need escaping in an attribute is left out (no such module is ours).
+    if (key.ends_with(".js") && key.find_first_of("\"<>&' ") == std::string::npos) {
+      modules.push_back(key);
+    }
+  }
+  std::sort(modules.begin(), modules.end());
+  const auto line_start = body.rfind('\n', at);
+  const std::string indent = body.substr(line_start + 1, at - line_start - 1);  // npos + 1 == 0
+  std::string links;
+  for (auto m : modules) {
+    if (!links.empty()) links += "\n" + indent;
+    links += "<link rel=\"modulepreload\" href=\"./" + std::string(m) + "\">";
+  }
+  body.replace(at, kMarker.size(), links);
+  bytes_ -= index->second.body.size() + index->second.gzip.size();
+  add("index.html", std::move(body));
 }
 
 void StaticFiles::add(std::string key, std::string body) {

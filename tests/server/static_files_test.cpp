@@ -95,6 +95,32 @@ TEST_F(StaticFilesTest, ReadsTheFilesOnceAndNeverServesALinkLeadingOut) {
   EXPECT_EQ(table.find("new.js"), nullptr);
 }
 
+TEST_F(StaticFilesTest, IndexPreloadsEveryModuleOfTheTable) {
+  write(root() / "index.html", "<head>\n  <!-- modulepreload -->\n</head>");
+  write(root() / "main.js", "import './views/b.js';");
+  write(root() / "views" / "b.js", "import '../lib/a.js';");
+  write(root() / "lib" / "a.js", "");
+  write(root() / "style.css", "");
+  auto table = StaticFiles::load(root());
+  const auto* index = table.find("index.html");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->body,
+            "<head>\n"
+            "  <link rel=\"modulepreload\" href=\"./lib/a.js\">\n"
+            "  <link rel=\"modulepreload\" href=\"./main.js\">\n"
+            "  <link rel=\"modulepreload\" href=\"./views/b.js\">\n"
+            "</head>");
+  StaticFiles by_hand;
+  by_hand.add("index.html", index->body);
+  EXPECT_EQ(index->etag, by_hand.find("index.html")->etag);  // of what is served
+}
+
+TEST_F(StaticFilesTest, AnIndexWithoutTheMarkerIsServedAsWritten) {
+  write(root() / "index.html", "<head></head>");
+  write(root() / "main.js", "");
+  EXPECT_EQ(StaticFiles::load(root()).find("index.html")->body, "<head></head>");
+}
+
 TEST_F(StaticFilesTest, AMissingRootIsAnError) {
   EXPECT_THROW(StaticFiles::load(dir_.path / "none"), std::runtime_error);
 }
