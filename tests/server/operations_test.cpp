@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <thread>
 
 #include "sanitized.h"
 #include "support.h"
+#include "support/process.h"
 
 namespace grappe::test {
 namespace {
@@ -18,17 +18,11 @@ using boost::beast::http::verb;
 const std::string kAdmin = token("admin");
 
 // Runs grappe-admin with `args`; returns its exit status, its output (both streams) in `out`.
-int admin(const std::string& args, std::string* out = nullptr) {
-  std::string cmd = std::string(GRAPPE_ADMIN_BIN) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return -1;
-  std::string text;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) text.append(buf, n);
-  int status = ::pclose(pipe);
-  expect_no_sanitizer_report(text, "grappe-admin");
-  if (out) *out = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+int admin(const std::vector<std::string>& args, std::string* out = nullptr) {
+  auto r = run_program(GRAPPE_ADMIN_BIN, args);
+  expect_no_sanitizer_report(r.err, "grappe-admin");
+  if (out) *out = r.out + r.err;
+  return r.status;
 }
 
 // Some history: grappes with invitations, accepts and comments.
@@ -143,7 +137,7 @@ TEST(Operations, AfterKillNineReadModelsEqualAnOfflineRebuild) {
     EXPECT_EQ(server.terminate(), 0);
   }
   std::string out;
-  ASSERT_EQ(admin("rebuild --data " + data.string(), &out), 0) << out;
+  ASSERT_EQ(admin({"rebuild", "--data", data.string()}, &out), 0) << out;
   Server server({}, data);
   EXPECT_EQ(projections(server.port())["appliedSinceStart"], 0);
   EXPECT_EQ(snapshot(server.port()), after_crash);
@@ -187,7 +181,7 @@ TEST(Operations, OnlineRebuildUnderCommandsEqualsAnOfflineRebuild) {
     EXPECT_EQ(server.terminate(), 0);
   }
   std::string out;
-  ASSERT_EQ(admin("rebuild --data " + data.string(), &out), 0) << out;
+  ASSERT_EQ(admin({"rebuild", "--data", data.string()}, &out), 0) << out;
   Server server({}, data);
   EXPECT_EQ(snapshot(server.port()), online);
 }
@@ -211,7 +205,7 @@ TEST(Operations, OnlineBackupWipeRestoreGivesTheSameHeadAndAnswers) {
   }
   fs::remove_all(data);
   std::string out;
-  ASSERT_EQ(admin("restore --from " + backup + " --data " + data.string(), &out), 0) << out;
+  ASSERT_EQ(admin({"restore", "--from", backup, "--data", data.string()}, &out), 0) << out;
   Server server({}, data);
   EXPECT_EQ(get(server.port(), "/api/audit/verify", kAdmin).body, verify_before);
   EXPECT_EQ(snapshot(server.port()), before);
