@@ -1,13 +1,8 @@
 #include "admin_fixture.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "grappe/domain/streams.h"
@@ -18,58 +13,13 @@ namespace grappe::admin::test {
 namespace fs = std::filesystem;
 namespace d = grappe::domain;
 
-TempDir::TempDir(const std::string& name) {
-  static std::atomic<int> counter{0};
-  path_ = fs::path(testing::TempDir()) / ("grappe-admin-" + name + "-" + std::to_string(getpid()) +
-                                          "-" + std::to_string(++counter));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void write_file(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary);
   out << text;
 }
 
 Run admin(const std::vector<std::string>& args, const fs::path& input) {
-  TempDir io("io");
-  fs::path out = io.path() / "out", err = io.path() / "err";
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork");
-  if (pid == 0) {
-    int in = open(input.empty() ? "/dev/null" : input.c_str(), O_RDONLY);
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || o < 0 || e < 0) _exit(127);
-    dup2(in, STDIN_FILENO);
-    dup2(o, STDOUT_FILENO);
-    dup2(e, STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string path = GRAPPE_ADMIN;
-    argv.push_back(path.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(path.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Run r;
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(out);
-  r.err = read_file(err);
+  auto r = grappe::test::run_program(GRAPPE_ADMIN, args, {.input = input});
   grappe::test::expect_no_sanitizer_report(r.err, "grappe-admin");
   return r;
 }

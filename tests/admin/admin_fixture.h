@@ -1,5 +1,5 @@
-// Helpers for the admin tool's tests: temporary folders, a store with a small real history, and
-// running grappe-admin as a process.
+// Helpers for the admin tool's tests: a store with a small real history, and running grappe-admin
+// as a process. Temporary folders and running a program come from tests/support.
 #pragma once
 
 #include <chrono>
@@ -10,31 +10,19 @@
 
 #include "grappe/domain/events.h"
 #include "grappe/eventstore/store.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace grappe::admin::test {
 
-// A fresh folder under testing::TempDir(), removed with everything in it by the destructor.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name);
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
+using grappe::test::read_file;
+using grappe::test::TempDir;
+using Run = grappe::test::RunResult;
 
- private:
-  std::filesystem::path path_;
-};
-
-struct Run {
-  int status = -1;  // exit status (-1: killed by a signal)
-  std::string out, err;
-};
-
-// Runs grappe-admin with `args`; standard input from `input` (empty: /dev/null).
+// Runs grappe-admin with `args` (≤ 120 s); standard input from `input` (empty: /dev/null). A
+// sanitizer report on its standard error fails the test.
 Run admin(const std::vector<std::string>& args, const std::filesystem::path& input = {});
 
-std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& text);
 
 // The grappes of the sample history.

@@ -46,7 +46,7 @@ class ReadTest : public ::testing::Test {
   }
 
   test::TempDir work_{"read"};
-  fs::path data_ = work_.path() / "data";
+  fs::path data_ = work_.path / "data";
   std::vector<es::Record> stream_a_;
 };
 
@@ -129,7 +129,7 @@ TEST_F(ReadTest, BadOptionsAreUsageErrors) {
 }
 
 TEST_F(ReadTest, ReadCommandsNeverCreateAFolder) {
-  auto missing = work_.path() / "missing";
+  auto missing = work_.path / "missing";
   for (const char* command : {"verify", "export"}) {
     auto r = admin({command, "--data", missing.string()});
     EXPECT_EQ(r.status, 2) << command;
@@ -138,8 +138,7 @@ TEST_F(ReadTest, ReadCommandsNeverCreateAFolder) {
   EXPECT_EQ(admin({"history", "--grappe", "x", "--data", missing.string()}).status, 2);
   EXPECT_EQ(admin({"replay", "--grappe", "x", "--data", missing.string()}).status, 2);
   EXPECT_EQ(
-      admin({"backup", "--to", (work_.path() / "b").string(), "--data", missing.string()}).status,
-      2);
+      admin({"backup", "--to", (work_.path / "b").string(), "--data", missing.string()}).status, 2);
   EXPECT_FALSE(fs::exists(missing));
   fs::create_directories(missing);
   EXPECT_EQ(admin({"verify", "--data", missing.string()}).status, 2);

@@ -21,13 +21,13 @@ class TransferTest : public ::testing::Test {
   fs::path export_file() {
     auto r = admin({"export", data_arg(data_)});
     EXPECT_EQ(r.status, 0) << r.err;
-    write_file(work_.path() / "export.jsonl", r.out);
-    return work_.path() / "export.jsonl";
+    write_file(work_.path / "export.jsonl", r.out);
+    return work_.path / "export.jsonl";
   }
   static void write_file(const fs::path& f, const std::string& text) { test::write_file(f, text); }
 
   test::TempDir work_{"transfer"};
-  fs::path data_ = work_.path() / "data";
+  fs::path data_ = work_.path / "data";
   std::string head_;
 };
 
@@ -35,7 +35,7 @@ TEST_F(TransferTest, ExportImportExportIsByteForByte) {
   auto first = export_file();
   auto text = test::read_file(first);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 13);
-  auto target = work_.path() / "copy";
+  auto target = work_.path / "copy";
   auto imported = admin({"import", data_arg(target)}, first);
   ASSERT_EQ(imported.status, 0) << imported.err;
   EXPECT_NE(imported.out.find(head_), std::string::npos) << imported.out;
@@ -60,7 +60,7 @@ TEST_F(TransferTest, DataTextsThatAreNotCompactSurviveTheRoundTrip) {
     ASSERT_TRUE(store->append_sync(std::move(r)));
   }
   auto first = export_file();
-  auto target = work_.path() / "copy";
+  auto target = work_.path / "copy";
   auto imported = admin({"import", data_arg(target)}, first);
   ASSERT_EQ(imported.status, 0) << imported.err;
   auto again = admin({"export", data_arg(target)});
@@ -80,10 +80,10 @@ TEST_F(TransferTest, AlteredExportIsRefusedWithItsPositionAndLeavesNothing) {
   auto at = text.find("IME Les Chênes");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 3, "EEA");  // line 6, position 6: still a well-formed line
-  write_file(work_.path() / "altered.jsonl", text);
-  auto target = work_.path() / "copy";
+  write_file(work_.path / "altered.jsonl", text);
+  auto target = work_.path / "copy";
   fs::create_directories(target);
-  auto r = admin({"import", data_arg(target)}, work_.path() / "altered.jsonl");
+  auto r = admin({"import", data_arg(target)}, work_.path / "altered.jsonl");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("position 6"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::is_empty(target));
@@ -92,9 +92,9 @@ TEST_F(TransferTest, AlteredExportIsRefusedWithItsPositionAndLeavesNothing) {
 TEST_F(TransferTest, ImportIntoANewFolderThatFailsDoesNotCreateIt) {
   auto text = test::read_file(export_file());
   text.erase(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n'));
-  write_file(work_.path() / "gap.jsonl", text);  // line 2 removed: the log jumps to position 3
-  auto target = work_.path() / "copy";
-  auto r = admin({"import", data_arg(target)}, work_.path() / "gap.jsonl");
+  write_file(work_.path / "gap.jsonl", text);  // line 2 removed: the log jumps to position 3
+  auto target = work_.path / "copy";
+  auto r = admin({"import", data_arg(target)}, work_.path / "gap.jsonl");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("position 3"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(target));
@@ -102,11 +102,11 @@ TEST_F(TransferTest, ImportIntoANewFolderThatFailsDoesNotCreateIt) {
 
 TEST_F(TransferTest, MalformedLineIsABadFile) {
   auto text = test::read_file(export_file());
-  write_file(work_.path() / "bad.jsonl", text + "{\"position\":14,\n");
-  auto r = admin({"import", data_arg(work_.path() / "copy")}, work_.path() / "bad.jsonl");
+  write_file(work_.path / "bad.jsonl", text + "{\"position\":14,\n");
+  auto r = admin({"import", data_arg(work_.path / "copy")}, work_.path / "bad.jsonl");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("line 14"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(work_.path() / "copy"));
+  EXPECT_FALSE(fs::exists(work_.path / "copy"));
 }
 
 TEST_F(TransferTest, ImportIntoANonEmptyStoreIsRefused) {
@@ -123,7 +123,7 @@ TEST_F(TransferTest, HeldFolderExitsThreeWithAClearMessage) {
   for (const std::vector<std::string>& args : {std::vector<std::string>{"verify"},
                                                {"export"},
                                                {"history", "--grappe", test::kGrappeA},
-                                               {"backup", "--to", (work_.path() / "b").string()}}) {
+                                               {"backup", "--to", (work_.path / "b").string()}}) {
     auto with_data = args;
     with_data.push_back(data_arg(data_));
     auto r = admin(with_data);
@@ -136,7 +136,7 @@ TEST_F(TransferTest, HeldFolderExitsThreeWithAClearMessage) {
 }
 
 TEST_F(TransferTest, BackupWipeRestoreGivesTheSameHead) {
-  auto backup = work_.path() / "backup";
+  auto backup = work_.path / "backup";
   auto b = admin({"backup", "--to", backup.string(), data_arg(data_)});
   ASSERT_EQ(b.status, 0) << b.err;
   EXPECT_NE(b.out.find(head_), std::string::npos);
@@ -152,7 +152,7 @@ TEST_F(TransferTest, BackupWipeRestoreGivesTheSameHead) {
 }
 
 TEST_F(TransferTest, RestoreOverANonEmptyFolderNeedsForce) {
-  auto backup = work_.path() / "backup";
+  auto backup = work_.path / "backup";
   ASSERT_EQ(admin({"backup", "--to", backup.string(), data_arg(data_)}).status, 0);
   {
     auto store = es::Store::open(data_).value();
@@ -201,10 +201,10 @@ TEST_F(TransferTest, VerifyOfATamperedStoreExitsOneWithThePosition) {
 }
 
 TEST_F(TransferTest, RestoreOfABrokenBackupIsRefused) {
-  auto backup = work_.path() / "backup";
+  auto backup = work_.path / "backup";
   ASSERT_EQ(admin({"backup", "--to", backup.string(), data_arg(data_)}).status, 0);
   tamper(backup, 2);
-  auto target = work_.path() / "restored";
+  auto target = work_.path / "restored";
   auto r = admin({"restore", "--from", backup.string(), data_arg(target)});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("position 2"), std::string::npos) << r.err;
