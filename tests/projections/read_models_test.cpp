@@ -9,22 +9,17 @@
 
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
+#include "support/temp_dir.h"
+#include "support/wait.h"
 
 namespace grappe::projections {
 namespace {
 
 using nlohmann::json;
 
-struct TempDir {
-  TempDir() {
-    path = std::filesystem::path(::testing::TempDir()) /
-           ("projections-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::filesystem::path path;
-  static inline int counter = 0;
-};
+using test::TempDir;
+using test::wait_until;
+using namespace std::chrono_literals;
 
 es::NewEvent new_event(const domain::Event& e) {
   return es::NewEvent{"", std::string(domain::type_name(e)), domain::encode(e).dump(),
@@ -249,12 +244,14 @@ TEST(ReadModels, OnlineRebuildUnderConcurrentAppendsEqualsAnOfflineRebuild) {
     }
   });
   std::thread flusher([&] {
-    while (!stop) {
+    // A flush after every 10 commands written, under the appends and the rebuilds.
+    for (int flushes = 0, last = 0; !stop && flushes < 1000; ++flushes) {
+      wait_until([&] { return stop || written >= last + 10; }, 30s, 1ms);
+      last = written;
       EXPECT_TRUE(m.flush(*store));
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
-  while (written < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(wait_until([&] { return written >= 200; }, 30s, 1ms));
   for (auto name : ReadModels::kNames) {
     auto done = m.rebuild(*store, name);
     ASSERT_TRUE(done) << done.error();
@@ -264,9 +261,7 @@ TEST(ReadModels, OnlineRebuildUnderConcurrentAppendsEqualsAnOfflineRebuild) {
   stop = true;
   writer.join();
   flusher.join();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (m.position() < store->last_position() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_until([&] { return m.position() >= store->last_position(); }, 20s, 5ms);
   sub->cancel();
   ASSERT_EQ(m.position(), store->last_position());
   for (const auto& s : m.status()) EXPECT_FALSE(s.rebuilding);
