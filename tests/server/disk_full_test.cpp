@@ -11,7 +11,6 @@
 #include <cstring>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "support.h"
 
@@ -84,14 +83,10 @@ class DiskFull : public ::testing::Test {
   std::vector<std::string> unavailable_;
 };
 
-// Waits (≤ 30 s) until /healthz answers `status`.
+// Waits (≤ 30 s) until /healthz answers `status`; its last answer.
 HttpAnswer wait_health(unsigned short port, int status) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  auto answer = get(port, "/healthz");
-  while (answer.status != status && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-    answer = get(port, "/healthz");
-  }
+  HttpAnswer answer;
+  wait_until([&] { return (answer = get(port, "/healthz")).status == status; }, 30s, 20ms);
   return answer;
 }
 

@@ -98,14 +98,13 @@ TEST(Lifecycle, EveryAckedCommandSurvivesKillNine) {
         }
       });
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      {
-        std::lock_guard lock(mu);
-        if (acked.size() >= 100) break;
-      }
-      std::this_thread::yield();
-    }
+    // Killed under load, once 100 commands are acknowledged.
+    EXPECT_TRUE(wait_until(
+        [&] {
+          std::lock_guard lock(mu);
+          return acked.size() >= 100;
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(1)));
     server.kill9();
     stop = true;
   }

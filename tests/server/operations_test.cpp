@@ -70,16 +70,16 @@ json projections(unsigned short port) {
 
 // Waits (≤ 30 s) until no projection is rebuilding and none lags.
 void wait_live(unsigned short port) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    bool live = true;
+  auto live = [&] {
+    bool all_live = true;
     // Named: a range-for over a member of a temporary would read it after it is destroyed.
     const json all = projections(port);
-    for (const auto& p : all["projections"]) live &= p["status"] == "live" && p["lag"] == 0;
-    if (live) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (const auto& p : all["projections"]) all_live &= p["status"] == "live" && p["lag"] == 0;
+    return all_live;
+  };
+  if (!wait_until(live, std::chrono::seconds(30), std::chrono::milliseconds(20))) {
+    ADD_FAILURE() << "projections did not become live: " << projections(port).dump();
   }
-  ADD_FAILURE() << "projections did not become live: " << projections(port).dump();
 }
 
 TEST(Operations, RestartResumesFromCheckpointsWithoutReplay) {
@@ -109,17 +109,20 @@ TEST(Operations, AfterKillNineReadModelsEqualAnOfflineRebuild) {
     Server server({}, data);
     auto ids = make_history(server.port(), 2);
     std::atomic<bool> stop{false};
+    std::atomic<int> acked{0};
     std::jthread load([&] {
       try {
         for (int i = 0; i < 2000 && !stop; ++i) {
-          command(server.port(), token("porteur"), ids[i % 2], "PostComment",
-                  {{"text", "message " + std::to_string(i)}});
+          auto a = command(server.port(), token("porteur"), ids[i % 2], "PostComment",
+                           {{"text", "message " + std::to_string(i)}});
+          if (a.status == 200) ++acked;
         }
       } catch (const std::exception&) {
         // the server was killed under this request
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    // Killed in the middle of the load: once some commands are acknowledged, others in flight.
+    EXPECT_TRUE(wait_until([&] { return acked >= 50; }, std::chrono::seconds(30)));
     server.kill9();
     stop = true;
   }
@@ -158,7 +161,8 @@ TEST(Operations, OnlineRebuildUnderCommandsEqualsAnOfflineRebuild) {
                 {{"text", "message " + std::to_string(i)}});
       }
     });
-    while (sent < 20) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_TRUE(wait_until([&] { return sent >= 20; }, std::chrono::seconds(30),
+                           std::chrono::milliseconds(2)));
     for (const char* name : {"grappes", "establishments", "users"}) {
       auto answer = http(server.port(), verb::post,
                          std::string("/api/admin/projections/") + name + "/rebuild", kAdmin);

@@ -29,15 +29,16 @@ TEST(LimitsTest, The257thConnectionFromOneAddressIsRefused) {
   RawConn ws(server.port());
   EXPECT_FALSE(ws.upgrade());  // refused before the upgrade
   open.pop_back();             // one leaves: room for one more
-  bool served = false;
-  for (int i = 0; i < 50 && !served; ++i) {  // the close reaches the server asynchronously
-    RawConn probe(server.port());
-    served = status_of(probe) == 200;
-  }
-  EXPECT_TRUE(served);
+  // The close reaches the server asynchronously.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        RawConn probe(server.port());
+        return status_of(probe) == 200;
+      },
+      10s));
   open.clear();
   HttpAnswer scrape;
-  for (int i = 0; i < 50 && scrape.status != 200; ++i) scrape = get(server.port(), "/metrics");
+  wait_until([&] { return (scrape = get(server.port(), "/metrics")).status == 200; }, 10s);
   EXPECT_NE(scrape.text.find("grappe_connections_refused_total{limit=\"per_ip\"}"),
             std::string::npos);
 }

@@ -117,9 +117,15 @@ TEST_F(SecurityWsTest, AGoodHelloIsServedAndTheDeadlineNoLongerApplies) {
   c.send_frame(1, hello_json(token("porteur")));
   auto welcome = c.read_frame(5s);
   EXPECT_NE(welcome.payload.find("\"welcome\""), std::string::npos);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the 2 s hello deadline
+  // A silent connection opened after `c`: once it is closed for its missing hello, `c`'s own
+  // hello deadline has passed too.
+  RawConn witness(port());
+  ASSERT_TRUE(witness.upgrade());
+  ASSERT_EQ(witness.read_close_code(10s), 4401);
   c.send_frame(1, R"({"type":"ping"})");
   EXPECT_NE(c.read_frame(5s).payload.find("pong"), std::string::npos);
+  auto scrape = get(port(), "/metrics");
+  EXPECT_NE(scrape.text.find("grappe_hello_timeouts_total 1"), std::string::npos);
 }
 
 }  // namespace
