@@ -6,7 +6,9 @@
 
 #include "load.h"
 #include "raw_ws.h"
-#include "ws_client.h"
+#include "setup.h"
+#include "stats.h"
+#include "support/ids.h"
 
 namespace grappe::bench {
 
@@ -22,8 +24,8 @@ constexpr auto kGrace = 15s;
 // One connection of the phase: its grappe, the command in flight and what it measured.
 struct Slot {
   RawWs ws;
-  std::string grappe = new_id();
-  std::string prefix = new_id() + "-";  // of its command ids, unique for the whole server
+  std::string grappe = test::new_id();
+  std::string prefix = test::new_id() + "-";  // of its command ids, unique for the whole server
   long n = 0;
   std::string quoted_id;  // "id":"<id of the command in flight>"
   Clock::time_point sent;
@@ -98,6 +100,26 @@ void drive(std::vector<Slot*>& slots, Phase& phase) {
   }
 }
 
+// Creates each slot's grappe, then connects the slots and subscribes each to its grappe, `shares`
+// on a thread each; the first error, or empty.
+std::string set_up(unsigned short port, const std::vector<std::unique_ptr<Slot>>& slots,
+                   std::vector<std::vector<Slot*>>& shares) {
+  const auto deadline = Clock::now() + kSetupLimit;
+  std::vector<std::string> grappes;
+  for (const auto& s : slots) grappes.push_back(s->grappe);
+  try {
+    create_grappes(port, grappes, deadline);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return run_on_threads(static_cast<int>(shares.size()), [&](int t) {
+    for (Slot* s : shares[static_cast<std::size_t>(t)]) {
+      s->ws.open(port, deadline);
+      s->ws.subscribe(s->grappe, deadline);
+    }
+  });
+}
+
 }  // namespace
 
 LoadResult closed_loop(unsigned short port, int connections, const LoadSettings& settings) {
@@ -110,14 +132,7 @@ LoadResult closed_loop(unsigned short port, int connections, const LoadSettings&
     shares[static_cast<std::size_t>(i % threads)].push_back(slots.back().get());
   }
   Phase phase;
-  auto setup_deadline = Clock::now() + kSetupLimit;
-  auto error = run_on_threads(threads, [&](int t) {
-    for (Slot* s : shares[static_cast<std::size_t>(t)]) {
-      s->ws.open(port, setup_deadline);
-      s->ws.create_grappe(s->grappe, setup_deadline);
-      s->ws.subscribe(s->grappe, setup_deadline);
-    }
-  });
+  auto error = set_up(port, slots, shares);
   if (!error.empty()) {
     r.error = "setup: " + error;
     return r;

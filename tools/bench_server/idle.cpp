@@ -1,6 +1,20 @@
+// The idle phase on RawWs connections: set up on a few threads, each reading what its subscribed
+// connections receive between two set-ups (so that the server never has to queue frames for
+// them), then one epoll loop over all of them until they are quiet.
 #include "idle.h"
 
-#include "ws_client.h"
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "raw_ws.h"
+#include "server.h"
+#include "setup.h"
+#include "stats.h"
+#include "support/ids.h"
 
 namespace grappe::bench {
 
@@ -12,107 +26,90 @@ constexpr auto kConnectLimit = 60s;
 constexpr auto kQuietLimit = 20s;
 constexpr auto kQuiet = 1s;  // no message for this long: the connections are idle
 
-struct IdleBoard {
-  std::atomic<int> subscribed{0};
-  std::atomic<long long> last_message_ns{0};
-  std::atomic<bool> measured{false};
-  double rss_mb = 0;
-  std::string error;
-};
-
-long long now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
-
-net::awaitable<void> create_grappes(Conn& conn, unsigned short port, std::vector<std::string> ids) {
-  co_await conn.open(port);
-  for (const auto& id : ids) co_await conn.create_grappe(id, "Bench idle " + id.substr(0, 8));
-}
-
-// Subscribes, then keeps reading (without parsing) so that the server never has to queue frames
-// for this connection; ends when its io_context is stopped.
-net::awaitable<void> subscribe_and_drain(Conn& conn, unsigned short port, std::string grappe,
-                                         IdleBoard& board) {
-  co_await conn.open(port);
-  co_await conn.subscribe(grappe);
-  board.last_message_ns = now_ns();
-  ++board.subscribed;
-  for (;;) {
-    co_await conn.read();
-    board.last_message_ns = now_ns();
+// Reads what the ready sockets of `ep` hold, waiting up to `timeout_ms` for one; the number of
+// messages read. Throws when a connection fails or is closed.
+int drain_ready(Epoll& ep, int timeout_ms) {
+  epoll_event events[128];
+  const int n = ep.wait(events, 128, timeout_ms);
+  int messages = 0;
+  for (int i = 0; i < n; ++i) {
+    auto& ws = *static_cast<RawWs*>(events[i].data.ptr);
+    if (!ws.fill()) continue;
+    while (ws.next_message()) ++messages;
   }
+  return messages;
 }
 
-net::awaitable<void> measure_when_quiet(ServerProcess& server, int connections, IdleBoard& board,
-                                        Loops& loops) {
-  net::steady_timer timer(co_await net::this_coro::executor);
-  auto wait = [&](std::chrono::milliseconds ms) {
-    timer.expires_after(ms);
-    return timer.async_wait(net::use_awaitable);
-  };
-  auto t0 = Clock::now();
-  while (board.subscribed < connections) {
-    if (!loops.error().empty() || Clock::now() - t0 > kConnectLimit) {
-      board.error = loops.error().empty() ? "not all subscribed in time" : loops.error();
-      loops.stop();
-      co_return;
+// Connects and subscribes the connections of `share`, reading what the subscribed ones get in
+// between.
+void subscribe_all(unsigned short port, const std::vector<std::pair<RawWs*, std::string>>& share,
+                   std::atomic<int>& subscribed, Clock::time_point deadline) {
+  Epoll ep;
+  for (const auto& [ws, grappe] : share) {
+    ws->open(port, deadline);
+    ws->subscribe(grappe, deadline);
+    ++subscribed;
+    ep.add(ws->fd(), ws);
+    // Bounded: the subscriptions of the other threads go on sending presence lists meanwhile.
+    for (int i = 0; i < 100; ++i) {
+      if (drain_ready(ep, 0) == 0) break;
     }
-    co_await wait(10ms);
   }
-  auto quiet_from = Clock::now();
-  while (now_ns() - board.last_message_ns < std::chrono::nanoseconds(kQuiet).count()) {
-    if (Clock::now() - quiet_from > kQuietLimit) {
-      board.error = "the connections did not go quiet";
-      loops.stop();
-      co_return;
-    }
-    co_await wait(50ms);
+}
+
+// Reads every connection of `conns` until none received a message for kQuiet; the time of the
+// last message (or of the call when none came). Throws after kQuietLimit.
+Clock::time_point wait_quiet(const std::vector<std::unique_ptr<RawWs>>& conns) {
+  Epoll ep;
+  for (const auto& ws : conns) ep.add(ws->fd(), ws.get());
+  auto last = Clock::now();
+  const auto limit = last + kQuietLimit;
+  while (Clock::now() - last < kQuiet) {
+    if (Clock::now() > limit) throw std::runtime_error("the connections did not go quiet");
+    if (drain_ready(ep, 50) > 0) last = Clock::now();
   }
-  if (!loops.error().empty()) {
-    board.error = loops.error();  // a connection failed after subscribing
-  } else if (auto rss = server.rss_mb()) {
-    board.rss_mb = *rss;
-    board.measured = true;
-  } else {
-    board.error = "cannot read the server's VmRSS";
-  }
-  loops.stop();
+  return last;
 }
 
 }  // namespace
 
-IdleResult idle_rss(ServerProcess& server, int connections, int grappes, int threads) {
+IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, int threads) {
   IdleResult r;
-  Loops loops(threads);
   std::vector<std::string> ids;
-  for (int g = 0; g < grappes; ++g) ids.push_back(new_id());
-  auto creator = std::make_unique<Conn>(loops.at(0));
-  loops.spawn(creator->context(), create_grappes(*creator, server.port(), ids));
-  if (!loops.run_for(30s) || !loops.error().empty()) {
-    r.error = "creating grappes: " + (loops.error().empty() ? "timed out" : loops.error());
+  for (int g = 0; g < grappes; ++g) ids.push_back(test::new_id());
+  try {
+    create_grappes(server.port(), ids, Clock::now() + 30s);
+  } catch (const std::exception& e) {
+    r.error = std::string("creating grappes: ") + e.what();
     return r;
   }
-  IdleBoard board;
-  std::vector<std::unique_ptr<Conn>> conns;
-  auto t0 = Clock::now();
+  threads = std::clamp(threads, 1, std::max(connections, 1));
+  std::vector<std::unique_ptr<RawWs>> conns;
+  std::vector<std::vector<std::pair<RawWs*, std::string>>> shares(
+      static_cast<std::size_t>(threads));
   for (int i = 0; i < connections; ++i) {
-    conns.push_back(std::make_unique<Conn>(loops.at(i)));
-    auto grappe = ids[static_cast<std::size_t>(i % grappes)];
-    loops.spawn(conns.back()->context(),
-                subscribe_and_drain(*conns.back(), server.port(), grappe, board));
+    conns.push_back(std::make_unique<RawWs>());
+    shares[static_cast<std::size_t>(i % threads)].emplace_back(
+        conns.back().get(), ids[static_cast<std::size_t>(i % grappes)]);
   }
-  loops.spawn(loops.at(0), measure_when_quiet(server, connections, board, loops));
-  loops.run_for(kConnectLimit + kQuietLimit + 10s);
-  r.connected = board.subscribed;
-  r.settle_s =
-      static_cast<double>(
-          board.last_message_ns -
-          std::chrono::duration_cast<std::chrono::nanoseconds>(t0.time_since_epoch()).count()) /
-      1e9;
-  r.ok = board.measured;
-  r.rss_mb = board.rss_mb;
-  r.error = r.ok ? "" : (board.error.empty() ? "timed out" : board.error);
+  std::atomic<int> subscribed{0};
+  const auto t0 = Clock::now();
+  r.error = run_on_threads(threads, [&](int t) {
+    subscribe_all(server.port(), shares[static_cast<std::size_t>(t)], subscribed,
+                  t0 + kConnectLimit);
+  });
+  r.connected = subscribed;
+  if (!r.error.empty()) return r;
+  try {
+    r.settle_s = std::chrono::duration<double>(wait_quiet(conns) - t0).count();
+  } catch (const std::exception& e) {
+    r.error = e.what();
+    return r;
+  }
+  auto rss = rss_mb(server.pid());
+  if (!rss) r.error = "cannot read the server's VmRSS";
+  r.ok = rss.has_value();
+  r.rss_mb = rss.value_or(0);
   return r;
 }
 

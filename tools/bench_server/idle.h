@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "server_process.h"
+#include "support/server_process.h"
 
 namespace grappe::bench {
 
@@ -16,8 +16,9 @@ struct IdleResult {
 };
 
 // Opens `connections` connections, each hello + subscribe to one of `grappes` grappes (created
-// first), round-robin; reads every message they get (presence lists) until none came for 1 s, then
-// reads the server's VmRSS. Bounded: 60 s to connect and subscribe, 20 s to go quiet.
-IdleResult idle_rss(ServerProcess& server, int connections, int grappes, int threads);
+// first), round-robin, on `threads` threads; reads every message they get (presence lists) until
+// none came for 1 s, then reads the server's VmRSS. Bounded: 60 s to connect and subscribe, 20 s
+// to go quiet.
+IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, int threads);
 
 }  // namespace grappe::bench

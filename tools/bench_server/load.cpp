@@ -10,7 +10,9 @@
 #include <stdexcept>
 
 #include "raw_ws.h"
-#include "ws_client.h"
+#include "setup.h"
+#include "stats.h"
+#include "support/ids.h"
 
 namespace grappe::bench {
 
@@ -34,7 +36,7 @@ struct Board {
       : sent_ns(static_cast<std::size_t>(commands)),
         receipts(static_cast<std::size_t>(commands)),
         subscribers(subscribers) {}
-  std::string prefix = new_id() + "-";  // of the sender's command ids
+  std::string prefix = test::new_id() + "-";  // of the sender's command ids
   std::vector<std::atomic<long long>> sent_ns;
   std::vector<std::atomic<int>> receipts;
   const int subscribers;
@@ -133,7 +135,7 @@ void send_one_at_a_time(RawWs& sender, const std::string& grappe, Board& board) 
 FanoutResult fanout(unsigned short port, int subscribers, int commands, int threads) {
   FanoutResult r;
   threads = std::clamp(threads, 1, std::max(subscribers, 1));
-  const std::string grappe = new_id();
+  const std::string grappe = test::new_id();
   RawWs sender;
   std::vector<std::unique_ptr<Subscriber>> subs;
   std::vector<std::vector<Subscriber*>> shares(static_cast<std::size_t>(threads));
@@ -145,8 +147,8 @@ FanoutResult fanout(unsigned short port, int subscribers, int commands, int thre
   // The sender is not subscribed: only the subscribers' receipts are measured.
   std::string error;
   try {
+    create_grappes(port, {grappe}, setup_deadline);
     sender.open(port, setup_deadline);
-    sender.create_grappe(grappe, setup_deadline);
   } catch (const std::exception& e) {
     error = e.what();
   }

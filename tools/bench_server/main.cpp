@@ -22,7 +22,8 @@
 #include "fsync_limit.h"
 #include "idle.h"
 #include "load.h"
-#include "server_process.h"
+#include "server.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -116,17 +117,17 @@ void load_row(const std::string& name, const LoadResult& r) {
 
 int run(const Args& a) {
   raise_fd_limit();
-  TempDir base(a.dir);
-  fs::create_directories(base.path() / "server");
-  ServerProcess server(a.server, base.path() / "server");
-  std::printf("folder: %s (server data and fsync store on the same disk)\n", base.path().c_str());
+  grappe::test::TempDir base("bench-server", a.dir);
+  fs::create_directories(base.path / "server");
+  auto server = start_server(a.server, base.path / "server");
+  std::printf("folder: %s (server data and fsync store on the same disk)\n", base.path.c_str());
   std::printf(
       "grappe-server pid %d on 127.0.0.1:%u; %d client threads; load phases %.0f s or %ld "
       "commands; each connection on its own grappe, subscribed to it, sending PostComment "
       "after the previous ack\n",
       server.pid(), server.port(), a.load.threads, a.load.seconds, a.load.max_commands);
   row("measurement", "figure", "detail");
-  auto rss_start = server.rss_mb();
+  auto rss_start = rss_mb(server.pid());
 
   // The fsync limit is measured in two halves, right before and right after the 64-connection
   // phase (each on a fresh store), and pooled: the machine's disk and CPU drift within a run, and
@@ -137,7 +138,7 @@ int run(const Args& a) {
     if (!a.runs("fsync") || fsync_failed) return;
     std::string name = std::string("fsync limit ") + when + " (store, 1 synced append at a time)";
     try {
-      auto half = store_fsync_limit(base.path() / "fsync", a.load.seconds / 2);
+      auto half = store_fsync_limit(base.path / "fsync", a.load.seconds / 2);
       row(name, fixed(half.per_s, 0) + "/s",
           "mean " + fixed(half.mean_ms, 2) + " ms per append over " + fixed(half.seconds, 1) +
               " s");
@@ -146,18 +147,18 @@ int run(const Args& a) {
       row(name, "na", e.what());
       fsync_failed = true;
     }
-    fs::remove_all(base.path() / "fsync");
+    fs::remove_all(base.path / "fsync");
   };
 
   // Each phase also reports the CPU time spent per acked command by the server and by this
   // process (the load), which share the machine's cores.
   auto phase = [&](const char* key, const std::string& name, int connections) {
     if (!a.runs(key)) return LoadResult{false, "not run (--only)"};
-    auto server_before = server.cpu_seconds();
+    auto server_before = cpu_seconds(server.pid());
     auto self_before = self_cpu_seconds();
     auto r = closed_loop(server.port(), connections, a.load);
     load_row(name, r);
-    auto server_after = server.cpu_seconds();
+    auto server_after = cpu_seconds(server.pid());
     if (r.ok && r.acked > 0 && server_before && server_after) {
       double per = 1e6 / static_cast<double>(r.acked);
       row("  CPU per acked command: server, load", "",
@@ -205,7 +206,7 @@ int run(const Args& a) {
 
   auto rss_mb_text = [](std::optional<double> mb) { return mb ? fixed(*mb, 1) + " MB" : "na"; };
   row("server RSS at start", rss_mb_text(rss_start), "VmRSS, after start-up, before any load");
-  row("server RSS before the idle connections", rss_mb_text(server.rss_mb()),
+  row("server RSS before the idle connections", rss_mb_text(rss_mb(server.pid())),
       "after the phases above");
   auto idle = a.runs("idle") ? idle_rss(server, kIdleConnections, kIdleGrappes, a.load.threads)
                              : IdleResult{false, "not run (--only)"};
@@ -221,7 +222,7 @@ int run(const Args& a) {
 
   bool alive = server.alive();
   if (!alive)
-    std::printf("grappe-server exited during the run; its log:\n%s", server.log_tail().c_str());
+    std::printf("grappe-server exited during the run; its log:\n%s", server.stderr_tail().c_str());
   auto figure = [](bool ok, double v, int decimals) { return ok ? fixed(v, decimals) : "na"; };
   std::printf(
       "fsync_per_s=%s c1_per_s=%s c64_per_s=%s p99_ack_ms=%s fanout100_p99_ms=%s "
@@ -231,6 +232,7 @@ int run(const Args& a) {
       figure(c64.ok, c64.p99_ms, 2).c_str(), figure(fan.ok, fan.p99_ms, 2).c_str(),
       figure(idle.ok, idle.rss_mb, 1).c_str());
   bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok && alive;
+  if (alive) server.terminate(std::chrono::seconds(10));
   return all ? 0 : 1;
 }
 

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "ws_client.h"
+#include "setup.h"
 
 namespace grappe::bench {
 
@@ -231,21 +231,6 @@ std::string RawWs::wait_answer(const std::string& id, Clock::time_point deadline
     auto type = msg.value("type", "");
     if ((type == "ack" || type == "rejected") && msg.value("id", "") == id) return msg.dump();
     if (type == "error") throw std::runtime_error("error answer to a command: " + msg.dump());
-  }
-}
-
-void RawWs::create_grappe(const std::string& grappe, Clock::time_point deadline) {
-  auto payload = create_grappe_payload("Bench " + grappe.substr(0, 8));
-  auto id = new_id();
-  nlohmann::json command = {{"type", "command"},
-                            {"id", id},
-                            {"grappe", grappe},
-                            {"name", "CreateGrappe"},
-                            {"payload", payload}};
-  send_text(command.dump());
-  auto answer = nlohmann::json::parse(wait_answer(id, deadline));
-  if (answer.value("type", "") != "ack") {
-    throw std::runtime_error("CreateGrappe rejected: " + answer.dump());
   }
 }
 

@@ -41,8 +41,7 @@ class RawWs {
 
   // The answer (ack or rejected) to command `id`, skipping other messages; waits until `deadline`.
   std::string wait_answer(const std::string& id, Clock::time_point deadline);
-  // Set-up helpers: CreateGrappe (throws unless acknowledged) and subscribe (until the snapshot).
-  void create_grappe(const std::string& grappe, Clock::time_point deadline);
+  // Set-up: subscribes to `grappe` and reads until its snapshot.
   void subscribe(const std::string& grappe, Clock::time_point deadline);
 
   int fd() const { return fd_; }
