@@ -115,6 +115,109 @@ void load_row(const std::string& name, const LoadResult& r) {
           fixed(r.seconds, 1) + " s");
 }
 
+// One run: its options, its folder, the server under test and the fsync halves measured so far.
+struct Run {
+  const Args& a;
+  const fs::path& base;
+  grappe::test::ServerProcess& server;
+  std::vector<FsyncLimit> fsync_halves;
+  bool fsync_failed = false;
+};
+
+// The fsync limit is measured in two halves, right before and right after the 64-connection
+// phase (each on a fresh store), and pooled: the machine's disk and CPU drift within a run, and
+// the ratio compares the server with the disk as they were during that phase.
+void measure_fsync(Run& run, const char* when) {
+  if (!run.a.runs("fsync") || run.fsync_failed) return;
+  std::string name = std::string("fsync limit ") + when + " (store, 1 synced append at a time)";
+  try {
+    auto half = store_fsync_limit(run.base / "fsync", run.a.load.seconds / 2);
+    row(name, fixed(half.per_s, 0) + "/s",
+        "mean " + fixed(half.mean_ms, 2) + " ms per append over " + fixed(half.seconds, 1) + " s");
+    run.fsync_halves.push_back(half);
+  } catch (const std::exception& e) {
+    row(name, "na", e.what());
+    run.fsync_failed = true;
+  }
+  fs::remove_all(run.base / "fsync");
+}
+
+std::optional<FsyncLimit> pooled_fsync(const Run& run) {
+  if (run.fsync_halves.size() != 2) return std::nullopt;
+  FsyncLimit fsync;
+  for (const auto& h : run.fsync_halves) {
+    fsync.appends += h.appends;
+    fsync.seconds += h.seconds;
+  }
+  fsync.per_s = static_cast<double>(fsync.appends) / fsync.seconds;
+  fsync.mean_ms = 1000.0 * fsync.seconds / static_cast<double>(fsync.appends);
+  row("fsync limit, both halves pooled", fixed(fsync.per_s, 0) + "/s",
+      std::to_string(fsync.appends) + " appends in " + fixed(fsync.seconds, 1) + " s");
+  return fsync;
+}
+
+// A closed-loop phase. Each also reports the CPU time spent per acked command by the server and
+// by this process (the load), which share the machine's cores.
+LoadResult load_phase(Run& run, const char* key, const std::string& name, int connections) {
+  if (!run.a.runs(key)) return LoadResult{false, "not run (--only)"};
+  auto server_before = cpu_seconds(run.server.pid());
+  auto self_before = self_cpu_seconds();
+  auto r = closed_loop(run.server.port(), connections, run.a.load);
+  load_row(name, r);
+  auto server_after = cpu_seconds(run.server.pid());
+  if (r.ok && r.acked > 0 && server_before && server_after) {
+    double per = 1e6 / static_cast<double>(r.acked);
+    row("  CPU per acked command: server, load", "",
+        fixed((*server_after - *server_before) * per, 0) + " us, " +
+            fixed((self_cpu_seconds() - self_before) * per, 0) + " us");
+  }
+  return r;
+}
+
+void compare_with_fsync(const LoadResult& c64, const std::optional<FsyncLimit>& fsync) {
+  if (!c64.ok || !fsync) return;
+  double ratio = c64.per_s / fsync->per_s;
+  row("  64 connections / fsync limit (target >= 5x)", fixed(ratio, 1) + "x", verdict(ratio >= 5));
+  row("  p99 ack at 64 connections (target < 25 ms)", fixed(c64.p99_ms, 2) + " ms",
+      verdict(c64.p99_ms < 25));
+}
+
+FanoutResult fanout_phase(Run& run) {
+  auto fan = run.a.runs("fanout")
+                 ? fanout(run.server.port(), kSubscribers, kFanoutCommands, run.a.load.threads)
+                 : FanoutResult{false, "not run (--only)"};
+  std::string name = "fan-out to " + std::to_string(kSubscribers) + " subscribers, p99";
+  if (!fan.ok) {
+    row(name, "na", fan.error);
+    return fan;
+  }
+  row(name + " (target < 10 ms)", fixed(fan.p99_ms, 2) + " ms",
+      std::string(verdict(fan.p99_ms < 10)) + "; p50 " + fixed(fan.p50_ms, 2) + " ms over " +
+          std::to_string(fan.receipts) + " receipts of " + std::to_string(kFanoutCommands) +
+          " commands sent one at a time");
+  return fan;
+}
+
+IdleResult idle_phase(Run& run, std::optional<double> rss_start) {
+  auto rss_mb_text = [](std::optional<double> mb) { return mb ? fixed(*mb, 1) + " MB" : "na"; };
+  row("server RSS at start", rss_mb_text(rss_start), "VmRSS, after start-up, before any load");
+  row("server RSS before the idle connections", rss_mb_text(rss_mb(run.server.pid())),
+      "after the phases above");
+  auto idle = run.a.runs("idle")
+                  ? idle_rss(run.server, kIdleConnections, kIdleGrappes, run.a.load.threads)
+                  : IdleResult{false, "not run (--only)"};
+  std::string name =
+      "server RSS, " + std::to_string(kIdleConnections) + " idle subscribed connections";
+  if (!idle.ok) {
+    row(name, "na", idle.error + " (" + std::to_string(idle.connected) + " subscribed)");
+    return idle;
+  }
+  row(name + " (target < 150 MB)", fixed(idle.rss_mb, 1) + " MB",
+      std::string(verdict(idle.rss_mb < 150)) + "; " + std::to_string(kIdleGrappes) +
+          " grappes, quiet " + fixed(idle.settle_s, 1) + " s after the first connect");
+  return idle;
+}
+
 int run(const Args& a) {
   raise_fd_limit();
   grappe::test::TempDir base("bench-server", a.dir);
@@ -128,98 +231,16 @@ int run(const Args& a) {
       server.pid(), server.port(), a.load.threads, a.load.seconds, a.load.max_commands);
   row("measurement", "figure", "detail");
   auto rss_start = rss_mb(server.pid());
-
-  // The fsync limit is measured in two halves, right before and right after the 64-connection
-  // phase (each on a fresh store), and pooled: the machine's disk and CPU drift within a run, and
-  // the ratio compares the server with the disk as they were during that phase.
-  std::vector<FsyncLimit> fsync_halves;
-  bool fsync_failed = false;
-  auto measure_fsync = [&](const char* when) {
-    if (!a.runs("fsync") || fsync_failed) return;
-    std::string name = std::string("fsync limit ") + when + " (store, 1 synced append at a time)";
-    try {
-      auto half = store_fsync_limit(base.path / "fsync", a.load.seconds / 2);
-      row(name, fixed(half.per_s, 0) + "/s",
-          "mean " + fixed(half.mean_ms, 2) + " ms per append over " + fixed(half.seconds, 1) +
-              " s");
-      fsync_halves.push_back(half);
-    } catch (const std::exception& e) {
-      row(name, "na", e.what());
-      fsync_failed = true;
-    }
-    fs::remove_all(base.path / "fsync");
-  };
-
-  // Each phase also reports the CPU time spent per acked command by the server and by this
-  // process (the load), which share the machine's cores.
-  auto phase = [&](const char* key, const std::string& name, int connections) {
-    if (!a.runs(key)) return LoadResult{false, "not run (--only)"};
-    auto server_before = cpu_seconds(server.pid());
-    auto self_before = self_cpu_seconds();
-    auto r = closed_loop(server.port(), connections, a.load);
-    load_row(name, r);
-    auto server_after = cpu_seconds(server.pid());
-    if (r.ok && r.acked > 0 && server_before && server_after) {
-      double per = 1e6 / static_cast<double>(r.acked);
-      row("  CPU per acked command: server, load", "",
-          fixed((*server_after - *server_before) * per, 0) + " us, " +
-              fixed((self_cpu_seconds() - self_before) * per, 0) + " us");
-    }
-    return r;
-  };
-  auto c1 = phase("c1", "1 connection, closed loop", 1);
-  auto c16 = phase("c16", "16 connections, closed loop", 16);
-  measure_fsync("before c64");
-  auto c64 = phase("c64", "64 connections, closed loop", 64);
-  measure_fsync("after c64");
-  std::optional<FsyncLimit> fsync;
-  if (fsync_halves.size() == 2) {
-    fsync = FsyncLimit{};
-    for (const auto& h : fsync_halves) {
-      fsync->appends += h.appends;
-      fsync->seconds += h.seconds;
-    }
-    fsync->per_s = static_cast<double>(fsync->appends) / fsync->seconds;
-    fsync->mean_ms = 1000.0 * fsync->seconds / static_cast<double>(fsync->appends);
-    row("fsync limit, both halves pooled", fixed(fsync->per_s, 0) + "/s",
-        std::to_string(fsync->appends) + " appends in " + fixed(fsync->seconds, 1) + " s");
-  }
-  if (c64.ok && fsync) {
-    double ratio = c64.per_s / fsync->per_s;
-    row("  64 connections / fsync limit (target >= 5x)", fixed(ratio, 1) + "x",
-        verdict(ratio >= 5));
-    row("  p99 ack at 64 connections (target < 25 ms)", fixed(c64.p99_ms, 2) + " ms",
-        verdict(c64.p99_ms < 25));
-  }
-
-  auto fan = a.runs("fanout") ? fanout(server.port(), kSubscribers, kFanoutCommands, a.load.threads)
-                              : FanoutResult{false, "not run (--only)"};
-  std::string fan_name = "fan-out to " + std::to_string(kSubscribers) + " subscribers, p99";
-  if (fan.ok) {
-    row(fan_name + " (target < 10 ms)", fixed(fan.p99_ms, 2) + " ms",
-        std::string(verdict(fan.p99_ms < 10)) + "; p50 " + fixed(fan.p50_ms, 2) + " ms over " +
-            std::to_string(fan.receipts) + " receipts of " + std::to_string(kFanoutCommands) +
-            " commands sent one at a time");
-  } else {
-    row(fan_name, "na", fan.error);
-  }
-
-  auto rss_mb_text = [](std::optional<double> mb) { return mb ? fixed(*mb, 1) + " MB" : "na"; };
-  row("server RSS at start", rss_mb_text(rss_start), "VmRSS, after start-up, before any load");
-  row("server RSS before the idle connections", rss_mb_text(rss_mb(server.pid())),
-      "after the phases above");
-  auto idle = a.runs("idle") ? idle_rss(server, kIdleConnections, kIdleGrappes, a.load.threads)
-                             : IdleResult{false, "not run (--only)"};
-  std::string idle_name =
-      "server RSS, " + std::to_string(kIdleConnections) + " idle subscribed connections";
-  if (idle.ok) {
-    row(idle_name + " (target < 150 MB)", fixed(idle.rss_mb, 1) + " MB",
-        std::string(verdict(idle.rss_mb < 150)) + "; " + std::to_string(kIdleGrappes) +
-            " grappes, quiet " + fixed(idle.settle_s, 1) + " s after the first connect");
-  } else {
-    row(idle_name, "na", idle.error + " (" + std::to_string(idle.connected) + " subscribed)");
-  }
-
+  Run r{a, base.path, server, {}, false};
+  auto c1 = load_phase(r, "c1", "1 connection, closed loop", 1);
+  auto c16 = load_phase(r, "c16", "16 connections, closed loop", 16);
+  measure_fsync(r, "before c64");
+  auto c64 = load_phase(r, "c64", "64 connections, closed loop", 64);
+  measure_fsync(r, "after c64");
+  auto fsync = pooled_fsync(r);
+  compare_with_fsync(c64, fsync);
+  auto fan = fanout_phase(r);
+  auto idle = idle_phase(r, rss_start);
   bool alive = server.alive();
   if (!alive)
     std::printf("grappe-server exited during the run; its log:\n%s", server.stderr_tail().c_str());
