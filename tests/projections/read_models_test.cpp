@@ -251,6 +251,17 @@ TEST(ReadModels, OnlineRebuildUnderConcurrentAppendsEqualsAnOfflineRebuild) {
       EXPECT_TRUE(m.flush(*store));
     }
   });
+  // A failed ASSERT below returns at once: the threads are stopped and joined, not left joinable.
+  struct JoinOnExit {
+    std::atomic<bool>& stop;
+    std::thread& a;
+    std::thread& b;
+    ~JoinOnExit() {
+      stop = true;
+      if (a.joinable()) a.join();
+      if (b.joinable()) b.join();
+    }
+  } join_on_exit{stop, writer, flusher};
   EXPECT_TRUE(wait_until([&] { return written >= 200; }, 30s, 1ms));
   for (auto name : ReadModels::kNames) {
     auto done = m.rebuild(*store, name);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "sanitized.h"
@@ -101,8 +102,6 @@ HttpAnswer http(unsigned short port, beast::http::verb method, const std::string
                 const std::vector<std::pair<std::string, std::string>>& headers) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(30));
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   beast::http::request<beast::http::string_body> req{method, target, 11};
   req.set(beast::http::field::host, "127.0.0.1");
   if (!tok.empty()) req.set(beast::http::field::authorization, "Bearer " + tok);
@@ -112,14 +111,28 @@ HttpAnswer http(unsigned short port, beast::http::verb method, const std::string
     req.body() = body;
   }
   req.prepare_payload();
-  // The server may answer (413, 431) and close before the whole request is written: read the
-  // answer anyway.
-  beast::error_code write_ec;
-  beast::http::write(stream, req, write_ec);
   beast::flat_buffer buffer;
   beast::http::response_parser<beast::http::string_body> parser;
   parser.body_limit(64 << 20);
-  beast::http::read(stream, buffer, parser);
+  std::optional<beast::error_code> read;
+  // Asynchronous, with the whole exchange bounded by run_for: a synchronous call can block for
+  // ever. The server may answer (413, 431) and close before the whole request is written: the
+  // answer is read while the request is written, and a write error is not one.
+  stream.async_connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+        if (ec) return read.emplace(ec), void();
+        beast::http::async_write(stream, req, [](beast::error_code, std::size_t) {});
+        beast::http::async_read(stream, buffer, parser,
+                                [&](beast::error_code e, std::size_t) { read = e; });
+      });
+  ioc.run_for(std::chrono::seconds(30));
+  if (!read) {
+    stream.cancel();
+    ioc.restart();
+    ioc.run();
+    throw std::runtime_error("no HTTP answer to " + target + " within 30 s");
+  }
+  if (*read) throw boost::system::system_error(*read, "HTTP " + target);
   HttpAnswer answer;
   answer.status = static_cast<int>(parser.get().result_int());
   answer.text = parser.get().body();

@@ -52,20 +52,33 @@ void kill_and_reap(pid_t pid) {
   ::waitpid(pid, nullptr, 0);
 }
 
+namespace {
+
+// A file descriptor closed when it goes out of scope; opened close-on-exec, so that no other
+// child inherits it (dup2 into a child's 0, 1, 2 clears the flag there).
+struct Fd {
+  int fd;
+  Fd(const char* path, int flags) : fd(::open(path, flags | O_CLOEXEC, 0644)) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+}  // namespace
+
 RunResult run_program(const fs::path& binary, const std::vector<std::string>& args,
                       const RunOptions& options) {
   TempDir io("run");
   const fs::path out = io.path / "out", err = io.path / "err";
-  ChildStreams streams;
-  streams.in = ::open(options.input.empty() ? "/dev/null" : options.input.c_str(), O_RDONLY);
-  streams.out = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  streams.err = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  if (streams.in >= 0 && streams.out >= 0 && streams.err >= 0) pid = spawn(binary, args, streams);
-  for (int fd : {streams.in, streams.out, streams.err}) {
-    if (fd >= 0) ::close(fd);
+  const Fd in_fd(options.input.empty() ? "/dev/null" : options.input.c_str(), O_RDONLY);
+  const Fd out_fd(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC);
+  const Fd err_fd(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC);
+  if (in_fd.fd < 0 || out_fd.fd < 0 || err_fd.fd < 0) {
+    throw std::runtime_error("cannot open the streams of " + binary.string());
   }
-  if (pid < 0) throw std::runtime_error("cannot open the streams of " + binary.string());
+  const pid_t pid = spawn(binary, args, {.in = in_fd.fd, .out = out_fd.fd, .err = err_fd.fd});
   RunResult r;
   auto status = wait_exit(pid, std::chrono::steady_clock::now() + options.limit);
   if (status) {

@@ -19,8 +19,10 @@ struct ChildStreams {
   int err = -1;
 };
 
-// Starts `binary` with `args`. The child is killed (SIGKILL) if this process dies first, so that no
-// server outlives a crashed test or benchmark. Throws std::runtime_error if fork() fails; a binary
+// Starts `binary` with `args`. The child is killed (SIGKILL) when the thread that spawned it ends
+// (PR_SET_PDEATHSIG follows the forking thread, not the process): spawn from a thread that lives
+// as long as the child, as the tests' and benchmarks' main threads do, so that no server outlives
+// a crashed test or benchmark. Throws std::runtime_error if fork() fails; a binary
 // that cannot be executed exits with 127. The caller closes its own copies of `streams`.
 pid_t spawn(const std::filesystem::path& binary, const std::vector<std::string>& args,
             ChildStreams streams);

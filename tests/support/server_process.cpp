@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <optional>
@@ -63,6 +64,12 @@ ServerProcess::ServerProcess(const fs::path& binary, const std::vector<std::stri
   if (!stderr_file.empty()) {
     streams.err =
         ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0644);
+    if (streams.err < 0) {
+      ::close(out[0]);
+      ::close(out[1]);
+      // Without it the server's log and any sanitizer report would be lost to the test.
+      throw std::runtime_error("cannot open " + stderr_file.string());
+    }
   }
   try {
     pid_ = spawn(binary, all, streams);

@@ -24,10 +24,20 @@ Ws::Ws(unsigned short port, int rcvbuf) : ws_(ioc_) {
   auto& sock = beast::get_lowest_layer(ws_).socket();
   sock.open(tcp::v4());
   if (rcvbuf > 0) sock.set_option(net::socket_base::receive_buffer_size(rcvbuf));
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-  beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  ws_.handshake("127.0.0.1", "/ws");
-  beast::get_lowest_layer(ws_).expires_never();
+  const tcp::endpoint server(net::ip::make_address("127.0.0.1"), port);
+  auto ec = run_for(
+      [&](Completion done) {
+        beast::get_lowest_layer(ws_).socket().async_connect(
+            server, [done](boost::system::error_code e) { done(e); });
+      },
+      kWriteTimeout);
+  if (ec) throw boost::system::system_error(ec, "WebSocket connect");
+  ec = run_for(
+      [&](Completion done) {
+        ws_.async_handshake("127.0.0.1", "/ws", [done](boost::system::error_code e) { done(e); });
+      },
+      kWriteTimeout);
+  if (ec) throw boost::system::system_error(ec, "WebSocket handshake");
 }
 
 void Ws::send(const json& msg) {
@@ -35,31 +45,45 @@ void Ws::send(const json& msg) {
 }
 
 void Ws::send_text(const std::string& text) {
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
   ws_.text(true);
-  ws_.write(net::buffer(text));
-  beast::get_lowest_layer(ws_).expires_never();
+  auto ec = run_for(
+      [&](Completion done) {
+        ws_.async_write(net::buffer(text),
+                        [done](boost::system::error_code e, std::size_t) { done(e); });
+      },
+      kWriteTimeout);
+  if (ec) throw boost::system::system_error(ec, "WebSocket write");
 }
 
-// Beast's timeouts apply to asynchronous operations only: run each read on the client's own
-// io_context for at most `timeout`.
-boost::system::error_code Ws::read_for(std::chrono::milliseconds timeout) {
-  buffer_.consume(buffer_.size());
+// Beast's timeouts apply to asynchronous operations only, and a synchronous call can block for
+// ever: every operation is started asynchronously and the client's own io_context is run for at
+// most `timeout`; past it the socket's operations are cancelled.
+boost::system::error_code Ws::run_for(const std::function<void(Completion)>& start,
+                                      std::chrono::milliseconds timeout) {
   boost::system::error_code result = net::error::timed_out;
   bool done = false;
-  ws_.async_read(buffer_, [&](boost::system::error_code ec, std::size_t) {
+  start([&](boost::system::error_code ec) {
     result = ec;
     done = true;
   });
   ioc_.restart();
   ioc_.run_for(timeout);
   if (!done) {
-    beast::get_lowest_layer(ws_).cancel();
+    beast::get_lowest_layer(ws_).socket().cancel();
     ioc_.restart();
     ioc_.run();
     return net::error::timed_out;
   }
   return result;
+}
+
+boost::system::error_code Ws::read_for(std::chrono::milliseconds timeout) {
+  buffer_.consume(buffer_.size());
+  return run_for(
+      [&](Completion done) {
+        ws_.async_read(buffer_, [done](boost::system::error_code e, std::size_t) { done(e); });
+      },
+      timeout);
 }
 
 Ws::json Ws::read(std::chrono::milliseconds timeout) {

@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,9 +19,10 @@ class Ws {
  public:
   using json = nlohmann::json;
 
-  // Connects and upgrades (≤ 10 s). `rcvbuf` > 0: the socket's receive buffer, set before the
+  // Connects and upgrades (≤ 10 s each). `rcvbuf` > 0: the socket's receive buffer, set before the
   // connect (a small one makes a slow reader).
   explicit Ws(unsigned short port, int rcvbuf = 0);
+  // Writes one text message (≤ 10 s).
   void send(const json& msg);
   void send_text(const std::string& text);
   // The next message (throws on timeout or close).
@@ -42,6 +44,10 @@ class Ws {
   std::vector<json> skipped;
 
  private:
+  using Completion = std::function<void(boost::system::error_code)>;
+  static constexpr std::chrono::milliseconds kWriteTimeout{10000};
+  boost::system::error_code run_for(const std::function<void(Completion)>& start,
+                                    std::chrono::milliseconds timeout);
   boost::system::error_code read_for(std::chrono::milliseconds timeout);
   boost::asio::io_context ioc_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
