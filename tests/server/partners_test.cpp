@@ -79,7 +79,7 @@ TEST_F(PartnersTest, OnlyTheEstablishmentsOwnGestionnaireMayUpdateItsProfile) {
 }
 
 TEST_F(PartnersTest, MalformedProfilesAreBadRequests) {
-  for (const std::string body :
+  for (const std::string& body :
        {std::string("{"), std::string(R"({"publics":"PA"})"),
         std::string(R"({"lookingForGrappe":"oui"})"), std::string(R"({"publics":["inconnu"]})"),
         std::string(R"({"dui":{"vendor":"A"}})"), std::string(40, '[') + std::string(40, ']')}) {
