@@ -94,6 +94,10 @@ std::vector<rocksdb::ColumnFamilyDescriptor> column_families() {
   cfs.emplace_back("commands", point_cfo);
   cfs.emplace_back("meta", cfo);
   cfs.emplace_back("projections", projections_cfo);
+  // Subtree hashes: looked up one by one for proofs, read in runs for tiles; written in
+  // ascending index order at each height.
+  cfs.emplace_back("tree", cfo);
+  cfs.emplace_back("checkpoints", cfo);
   return cfs;
 }
 

@@ -65,6 +65,9 @@ class Db {
   rocksdb::ColumnFamilyHandle* commands() const { return cf_[4]; }
   rocksdb::ColumnFamilyHandle* meta() const { return cf_[5]; }
   rocksdb::ColumnFamilyHandle* projections() const { return cf_[6]; }
+  // The Merkle tree's stored subtree hashes (merkle.h) and the signed checkpoints (tree.h).
+  rocksdb::ColumnFamilyHandle* tree() const { return cf_[7]; }
+  rocksdb::ColumnFamilyHandle* checkpoints() const { return cf_[8]; }
   const std::filesystem::path& dir() const { return dir_; }
 
   // Writes `batch` under a lease.

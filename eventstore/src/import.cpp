@@ -20,11 +20,7 @@ std::expected<void, StoreError> Writer::import(std::span<const Record> records) 
   std::size_t bytes = 256;
   for (const auto& r : records) bytes += 192 + 2 * r.stream.size() + r.data.size();
   Staging st(bytes);
-  {
-    std::lock_guard lock(state_mu_);
-    st.position = position_;
-    st.hash = hash_;
-  }
+  begin(st);
   for (const auto& r : records) {
     if (auto problem = stage_imported(r, st); !problem.empty()) {
       return std::unexpected(make_error(
@@ -69,6 +65,7 @@ std::string Writer::stage_imported(const Record& r, Staging& st) {
   if (to_hex(computed) != r.hash) {
     return "hash mismatch: the record was altered or does not follow the previous one";
   }
+  stage_leaf(value, st);
   st.hash.assign(computed);
   value.append(st.hash);
   st.batch.Put(db_.log(), be64(r.position), value);

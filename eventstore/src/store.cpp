@@ -9,6 +9,7 @@
 #include "db.h"
 #include "fanout.h"
 #include "projection_data.h"
+#include "tree.h"
 #include "util.h"
 #include "verify.h"
 #include "writer.h"
@@ -21,12 +22,12 @@ using detail::make_error;
 class RocksStore final : public Store {
  public:
   RocksStore(std::unique_ptr<detail::Db> db, StoreOptions options, std::uint64_t tail_position,
-             std::string tail_hash)
+             std::string tail_hash, detail::TreeEdge tree)
       : options_(options),
         db_(std::move(db)),
         fanout_(std::make_shared<detail::Fanout>()),
         writer_(*db_, *fanout_, options.max_batch_events, options.write_retry_interval,
-                tail_position, std::move(tail_hash)) {}
+                tail_position, std::move(tail_hash), std::move(tree)) {}
 
   ~RocksStore() override {
     writer_.stop();             // finishes queued appends
@@ -126,12 +127,74 @@ class RocksStore final : public Store {
     return writer_.import(records);
   }
 
+  std::expected<std::string, StoreError> record_bytes(std::uint64_t position) override {
+    if (position == 0 || position > last_position()) return std::unexpected(outside(position));
+    return detail::record_bytes(*db_, position);
+  }
+
+  std::expected<std::string, StoreError> tree_root(std::uint64_t size) override {
+    if (size > last_position()) return std::unexpected(beyond(size));
+    if (size == 0) return detail::TreeEdge().root();
+    return detail::range_hash(0, size, detail::hash_reader(*db_));
+  }
+
+  std::expected<std::vector<std::string>, StoreError> inclusion_proof(std::uint64_t index,
+                                                                      std::uint64_t size) override {
+    if (size > last_position()) return std::unexpected(beyond(size));
+    if (index >= size) {
+      return std::unexpected(make_error(
+          StoreErrc::kInvalidArgument,
+          "leaf " + std::to_string(index) + " is not in a tree of " + std::to_string(size)));
+    }
+    return detail::inclusion_proof(index, size, detail::hash_reader(*db_));
+  }
+
+  std::expected<std::vector<std::string>, StoreError> consistency_proof(std::uint64_t from,
+                                                                        std::uint64_t to) override {
+    if (to > last_position()) return std::unexpected(beyond(to));
+    if (from == 0 || from > to) {
+      return std::unexpected(
+          make_error(StoreErrc::kInvalidArgument, "a consistency proof needs 0 < from <= to"));
+    }
+    return detail::consistency_proof(from, to, detail::hash_reader(*db_));
+  }
+
+  std::expected<std::string, StoreError> tile(unsigned level, std::uint64_t index,
+                                              unsigned width) override {
+    return detail::read_tile(*db_, level, index, width);
+  }
+
+  std::expected<void, StoreError> put_checkpoint(const StoredCheckpoint& checkpoint) override {
+    auto root = tree_root(checkpoint.size);
+    if (!root) return std::unexpected(root.error());
+    if (*root != checkpoint.root) {
+      return std::unexpected(make_error(
+          StoreErrc::kInvalidArgument,
+          "checkpoint root differs from the tree's at size " + std::to_string(checkpoint.size)));
+    }
+    return detail::put_checkpoint(*db_, checkpoint);
+  }
+
+  std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
+      std::optional<std::uint64_t> size) override {
+    return detail::get_checkpoint(*db_, size);
+  }
+
  private:
   std::unique_ptr<Subscription> subscribe(std::optional<std::string> stream, std::uint64_t from,
                                           SubscriptionHandler handler) {
     auto core = std::make_shared<detail::SubscriptionCore>(
         std::move(stream), from, std::move(handler), options_.subscription_buffer);
     return detail::start_subscription(fanout_, *db_, std::move(core));
+  }
+
+  static StoreError beyond(std::uint64_t size) {
+    return make_error(StoreErrc::kInvalidArgument,
+                      "the log has fewer than " + std::to_string(size) + " records");
+  }
+  static StoreError outside(std::uint64_t position) {
+    return make_error(StoreErrc::kInvalidArgument,
+                      "no record at position " + std::to_string(position));
   }
 
   StoreOptions options_;
@@ -152,8 +215,10 @@ std::expected<std::unique_ptr<Store>, StoreError> Store::open(const std::filesys
   if (!db) return std::unexpected(db.error());
   auto tail = (*db)->tail();
   if (!tail) return std::unexpected(tail.error());
-  return std::make_unique<RocksStore>(std::move(*db), options, tail->first,
-                                      std::move(tail->second));
+  auto tree = detail::upgrade_tree(**db, tail->first, options.tree_progress);
+  if (!tree) return std::unexpected(tree.error());
+  return std::make_unique<RocksStore>(std::move(*db), options, tail->first, std::move(tail->second),
+                                      std::move(*tree));
 }
 
 }  // namespace grappe::es

@@ -4,6 +4,8 @@
 
 #include "codec.h"
 #include "db.h"
+#include "merkle.h"
+#include "tree.h"
 
 namespace grappe::es::detail {
 namespace {
@@ -17,8 +19,54 @@ VerifyResult bad(VerifyResult r, std::uint64_t position, std::string problem) {
   return r;
 }
 
+// Compares the subtree hashes recomputed from the records with those stored in `tree`, reading
+// each height's in index order (the order an append completes them) with its own iterator.
+class TreeCheck {
+ public:
+  TreeCheck(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::ReadOptions& ro)
+      : db_(db), cf_(cf), ro_(ro) {}
+
+  // Empty when the leaf and the subtrees it completes are stored as recomputed.
+  std::string add(std::string_view canonical) {
+    problem_.clear();
+    edge_.append(leaf_hash(canonical), [this](unsigned h, std::uint64_t i, const std::string& x) {
+      if (problem_.empty()) compare(h, i, x);
+    });
+    return problem_;
+  }
+  const TreeEdge& edge() const { return edge_; }
+
+ private:
+  void compare(unsigned h, std::uint64_t i, const std::string& hash) {
+    if (h >= its_.size()) its_.resize(h + 1);
+    auto& it = its_[h];
+    const auto key = tree_key(h, i);
+    if (!it) {
+      it.reset(db_.NewIterator(ro_, cf_));
+      it->Seek(key);
+    } else {
+      it->Next();
+    }
+    const std::string where = " at height " + std::to_string(h) + ", index " + std::to_string(i);
+    if (!it->Valid() || it->key().ToStringView() != key) {
+      problem_ = "Merkle tree node missing" + where;
+      it.reset();
+    } else if (it->value().ToStringView() != hash) {
+      problem_ = "Merkle tree node altered" + where;
+    }
+  }
+
+  rocksdb::DB& db_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  rocksdb::ReadOptions ro_;
+  TreeEdge edge_;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> its_;
+  std::string problem_;
+};
+
 // Empty when the record at `position` is sound; else what is wrong. Advances `prev`.
-std::string check_record(std::uint64_t position, std::string_view value, std::string& prev) {
+std::string check_record(std::uint64_t position, std::string_view value, std::string& prev,
+                         TreeCheck& tree) {
   std::string_view canonical, stored;
   Record r;
   if (!split_value(value, canonical, stored) || !decode_record(value, r)) {
@@ -32,7 +80,7 @@ std::string check_record(std::uint64_t position, std::string_view value, std::st
   std::string_view computed(reinterpret_cast<const char*>(hash), kHashSize);
   if (computed != stored) return "hash mismatch: record altered or chain broken";
   prev.assign(computed);
-  return {};
+  return tree.add(canonical);
 }
 
 }  // namespace
@@ -48,6 +96,9 @@ VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progre
   ro.readahead_size = 4 << 20;
   std::string prev(kHashSize, '\0');
   std::uint64_t expected = 1;
+  auto checkpoint = get_checkpoint(db, std::nullopt, snap.snap);
+  if (!checkpoint) return bad(result, 1, checkpoint.error().message);
+  TreeCheck tree(lease.raw(), db.tree(), ro);
   std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.log()));
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     auto key = it->key().ToStringView();
@@ -55,11 +106,19 @@ VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progre
     if (position != expected) {
       return bad(result, expected, "position " + std::to_string(expected) + " is missing");
     }
-    if (auto problem = check_record(position, it->value().ToStringView(), prev); !problem.empty()) {
+    if (auto problem = check_record(position, it->value().ToStringView(), prev, tree);
+        !problem.empty()) {
       return bad(result, position, problem);
     }
     result.events = position;
     result.head = to_hex(prev);
+    if (*checkpoint && (*checkpoint)->size == position) {
+      if ((*checkpoint)->root != tree.edge().root()) {
+        return bad(result, position,
+                   "the latest signed checkpoint's root differs from the tree of the log");
+      }
+      result.checkpoint = position;
+    }
     if (progress && position % kProgressEvery == 0) progress(position);
   }
   if (!it->status().ok()) return bad(result, expected, "read failed: " + it->status().ToString());
@@ -76,6 +135,12 @@ VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progre
       return bad(result, last, "last hash differs from the recorded head");
     }
   }
+  if (*checkpoint && (*checkpoint)->size > result.events) {
+    return bad(result, result.events + 1,
+               "a signed checkpoint covers " + std::to_string((*checkpoint)->size) +
+                   " records; the log ends at " + std::to_string(result.events));
+  }
+  result.root = to_hex(tree.edge().root());
   if (progress) progress(result.events);
   return result;
 }

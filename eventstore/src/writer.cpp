@@ -43,10 +43,11 @@ StoreError conflict(std::vector<StreamVersion> actual) {
 
 Writer::Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
                std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
-               std::string tail_hash)
+               std::string tail_hash, TreeEdge tree)
     : db_(db),
       fanout_(fanout),
       max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
+      tree_(std::move(tree)),
       position_(tail_position),
       hash_(std::move(tail_hash)),
       retry_interval_(std::max<Clock::duration>(retry_interval, std::chrono::milliseconds(1))),
@@ -124,11 +125,7 @@ std::optional<std::vector<Pending>> Writer::take() {
 void Writer::commit(std::vector<Pending>& batch) {
   std::lock_guard commit_lock(commit_mu_);
   Staging st(batch_bytes(batch));
-  {
-    std::lock_guard lock(state_mu_);
-    st.position = position_;
-    st.hash = hash_;
-  }
+  begin(st);
   std::vector<AppendOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (auto& p : batch) outcomes.push_back(stage(p, st));
@@ -211,6 +208,7 @@ void Writer::stage_events(AppendPart& part, std::uint64_t version, const AppendR
     r.timestamp = ts;
     value.clear();
     encode_canonical(r, value);
+    stage_leaf(value, st);
     chain_hash(st.hash, value, hash);
     st.hash.assign(reinterpret_cast<const char*>(hash), kHashSize);
     value.append(st.hash);
@@ -235,8 +233,22 @@ std::expected<std::uint64_t, StoreError> Writer::head_of(const std::string& stre
   return v;
 }
 
+void Writer::begin(Staging& st) {
+  st.tree = tree_;
+  std::lock_guard lock(state_mu_);
+  st.position = position_;
+  st.hash = hash_;
+}
+
+void Writer::stage_leaf(std::string_view canonical, Staging& st) {
+  st.tree.append(leaf_hash(canonical), [&](unsigned h, std::uint64_t i, const std::string& hash) {
+    st.batch.Put(db_.tree(), tree_key(h, i), hash);
+  });
+}
+
 rocksdb::Status Writer::write(Staging& st) {
   st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
+  st.batch.Put(db_.meta(), "tree", be64(st.tree.size()));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return db_.write(wo, &st.batch);
@@ -244,6 +256,7 @@ rocksdb::Status Writer::write(Staging& st) {
 
 void Writer::apply(Staging& st) {
   for (const auto& [stream, version] : st.heads) heads_[stream] = version;
+  tree_ = std::move(st.tree);
   std::lock_guard lock(state_mu_);
   position_ = st.position;
   hash_ = st.hash;

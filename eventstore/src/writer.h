@@ -11,6 +11,9 @@
 // Every `retry_interval` the thread tries Db::recover(); once it succeeds, the tail (position,
 // hash) is read back from the disk, the cached stream heads are dropped, and records of a failed
 // batch that turned out durable are published. Writes then resume.
+//
+// Each record's Merkle leaf, and the subtrees it completes, go into the same batch as the record
+// (merkle.h, tree.h): the tree always holds exactly the log's records.
 #pragma once
 
 #include <rocksdb/write_batch.h>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "grappe/eventstore/store.h"
+#include "merkle.h"
 
 namespace grappe::es::detail {
 
@@ -41,10 +45,11 @@ struct Pending {
 
 class Writer {
  public:
-  // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0).
+  // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0);
+  // `tree` the Merkle tree's edge at that position.
   Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
          std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
-         std::string tail_hash);
+         std::string tail_hash, TreeEdge tree);
   ~Writer();  // stop()
 
   // Queues `p`; once stopping, calls p.done(kClosed) on the calling thread instead.
@@ -70,6 +75,7 @@ class Writer {
     std::unordered_map<std::string, std::uint64_t> heads;
     std::unordered_map<std::string, AppendResult> commands;
     std::vector<Record> records;
+    TreeEdge tree;
     std::uint64_t position = 0;
     std::string hash;
     bool dirty = false;
@@ -88,6 +94,10 @@ class Writer {
   // Stages the import of `r` into `st`; empty when sound, else what is wrong with it.
   std::string stage_imported(const Record& r, Staging& st);
   std::string stage_command(const Record& r, Staging& st);
+  // Stages the Merkle leaf of a record's canonical bytes and the subtrees it completes.
+  void stage_leaf(std::string_view canonical, Staging& st);
+  // Staging that continues the durable log (under commit_mu_).
+  void begin(Staging& st);
   // Adds the log's head to the batch and writes it, synced.
   rocksdb::Status write(Staging& st);
   void apply(Staging& st);
@@ -114,6 +124,7 @@ class Writer {
 
   std::mutex commit_mu_;  // held by commit() and import(): one writes at a time
   std::unordered_map<std::string, std::uint64_t> heads_;  // durable heads, under commit_mu_
+  TreeEdge tree_;                                         // durable tree, under commit_mu_
 
   mutable std::mutex state_mu_;
   std::uint64_t position_;

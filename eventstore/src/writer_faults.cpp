@@ -2,6 +2,7 @@
 #include "codec.h"
 #include "db.h"
 #include "fanout.h"
+#include "tree.h"
 #include "util.h"
 #include "writer.h"
 
@@ -139,6 +140,10 @@ std::string Writer::adopt_tail() {
   if (auto wrong = check_chain(*landed, position, hash); !wrong.empty()) {
     return "records found after recovery do not continue the log: " + wrong;
   }
+  // Their tree nodes were in the same batch.
+  auto tree = TreeEdge::load(disk_position, hash_reader(db_));
+  if (!tree) return tree.error().message;
+  tree_ = std::move(*tree);
   {
     std::lock_guard lock(state_mu_);
     position_ = disk_position;

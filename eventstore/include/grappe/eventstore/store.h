@@ -121,6 +121,10 @@ class Subscription {
   virtual void cancel_async() = 0;
 };
 
+// Progress of bringing the Merkle tree up to the log (Store::open of an older data folder):
+// leaves added so far, and how many there are to add.
+using TreeProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
 struct StoreOptions {
   bool create_if_missing = true;
   std::size_t subscription_buffer = 65536;  // records buffered per subscription before drop
@@ -130,6 +134,8 @@ struct StoreOptions {
   // The file system RocksDB works on; empty: the operating system's. Tests pass one that fails
   // writes on demand (RocksDB's FileSystemWrapper makes that short).
   std::shared_ptr<rocksdb::FileSystem> file_system;
+  // Called while open() adds the Merkle tree's missing leaves (may be empty).
+  TreeProgress tree_progress;
 };
 
 // Whether the store accepts appends. Writes are suspended when RocksDB cannot write (no space
@@ -167,10 +173,19 @@ struct ProjectionCheckpoint {
 
 using ProjectionVisitor = std::function<void(std::string_view key, std::string_view value)>;
 
+// A signed checkpoint as the store keeps it: the note is opaque to the store.
+struct StoredCheckpoint {
+  std::uint64_t size = 0;
+  std::string root;  // raw 32 bytes: the tree's root at `size`
+  std::string note;
+};
+
 struct VerifyResult {
   bool ok = true;
-  std::uint64_t events = 0;  // records checked
-  std::string head;          // hex hash of the last good record
+  std::uint64_t events = 0;      // records checked
+  std::string head;              // hex hash of the last good record
+  std::string root;              // hex Merkle root of the records checked
+  std::uint64_t checkpoint = 0;  // size of the latest checkpoint found equal to the tree (0: none)
   std::optional<std::uint64_t> first_bad_position;
   std::string problem;  // what was wrong at first_bad_position
 };
@@ -280,6 +295,31 @@ class Store {
   // the group commit, so a concurrent append() is not corrupted, but the records of such an
   // append would break the continuity the caller expects.
   virtual std::expected<void, StoreError> import(std::span<const Record> records) = 0;
+
+  // --- Verifiable history. The log is also an RFC 9162 Merkle tree, kept in the same synced
+  // batches as the records: leaf i (0-based) is the record at position i + 1, its hash
+  // SHA-256(0x00 ‖ record_bytes). Hashes are raw 32-byte strings. A size larger than
+  // last_position() or a position outside the log fails with kInvalidArgument.
+
+  // The canonical bytes of the record at `position`: those the hash chain and the leaf hash.
+  virtual std::expected<std::string, StoreError> record_bytes(std::uint64_t position) = 0;
+  // The root of the tree of the first `size` leaves (size 0: SHA-256 of nothing).
+  virtual std::expected<std::string, StoreError> tree_root(std::uint64_t size) = 0;
+  // RFC 9162 §2.1.3.1: leaf `index` (< size) in the tree of `size` leaves.
+  virtual std::expected<std::vector<std::string>, StoreError> inclusion_proof(
+      std::uint64_t index, std::uint64_t size) = 0;
+  // RFC 9162 §2.1.4.1: from the tree of `from` leaves to that of `to` (0 < from <= to).
+  virtual std::expected<std::vector<std::string>, StoreError> consistency_proof(
+      std::uint64_t from, std::uint64_t to) = 0;
+  // C2SP tlog-tiles hash tile (level, index) of `width` hashes (1–256), concatenated.
+  virtual std::expected<std::string, StoreError> tile(unsigned level, std::uint64_t index,
+                                                      unsigned width) = 0;
+  // Signed checkpoints, kept by size (synced). Putting one of an existing size replaces it (a
+  // witness's cosignature added). The root must be the tree's at that size (kInvalidArgument).
+  virtual std::expected<void, StoreError> put_checkpoint(const StoredCheckpoint& checkpoint) = 0;
+  // The checkpoint of `size`, or the latest when nullopt; nullopt when there is none.
+  virtual std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
+      std::optional<std::uint64_t> size) = 0;
 };
 
 }  // namespace grappe::es
