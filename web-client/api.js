@@ -54,3 +54,17 @@ function queryString(params) {
 
 export const grappePath = (id) => `/api/grappes/${encodeURIComponent(id)}`;
 export const establishmentPath = (finess) => `/api/establishments/${encodeURIComponent(finess)}`;
+
+const EVENTS_PAGE = 500;
+
+// Every event of a grappe after `fromVersion`, read page by page (GET …/events).
+export async function grappeEvents(api, id, fromVersion = 0) {
+  const all = [];
+  for (;;) {
+    const from = all.length ? all[all.length - 1].version : fromVersion;
+    const {events} =
+        await api.get(`${grappePath(id)}/events`, {fromVersion: from, limit: EVENTS_PAGE});
+    all.push(...events);
+    if (events.length < EVENTS_PAGE) return all;
+  }
+}

@@ -126,3 +126,34 @@ export function describe(event, names = () => undefined) {
 export function touchesMember(event) {
   return reducers[event.type] !== undefined && event.data?.finess !== undefined;
 }
+
+// The words a person attached to an event: the invitation's message, a reason, the ARS's
+// decision comment, a comment's text. {kind: 'message'|'reason'|'decision'|'comment', text} or
+// null when the event carries none (or an empty one).
+const notes = {
+  EstablishmentInvited: (d) => ['message', d.message],
+  InvitationDeclined: (d) => ['reason', d.reason],
+  MembershipWithdrawn: (d) => ['reason', d.reason],
+  MemberRemoved: (d) => ['reason', d.reason],
+  DossierReopened: (d) => ['reason', d.reason],
+  DecisionRecorded: (d) => ['decision', d.comment],
+  CommentPosted: (d) => ['comment', d.text],
+};
+
+export function noteOf(event) {
+  const fn = notes[event?.type];
+  if (!fn) return null;
+  const [kind, text] = fn(event.data ?? {});
+  return typeof text === 'string' && text.trim() ? {kind, text} : null;
+}
+
+// Each member's latest event, from events in any order: finess → event (with its version).
+// `into` (a Map) is updated in place and returned; an older event never replaces a newer one.
+export function lastMemberEvents(events, into = new Map()) {
+  for (const e of events) {
+    if (!touchesMember(e)) continue;
+    const known = into.get(e.data.finess);
+    if (!known || known.version < e.version) into.set(e.data.finess, e);
+  }
+  return into;
+}

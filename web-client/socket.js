@@ -148,9 +148,10 @@ export class Connection {
   }
 
   // Resolves with the ack, rejects with the rejection {code, message, details}. Waits across
-  // reconnects: the command is sent again, with the same id, once the session is back.
-  command(grappe, name, payload, expectedVersion) {
-    const msg = {type: 'command', id: uuid(), grappe, name, payload: payload ?? {}};
+  // reconnects: the command is sent again, with the same id, once the session is back. `id`:
+  // the command's id when the caller keeps it (to send it again after a reload), else a new one.
+  command(grappe, name, payload, expectedVersion, id = uuid()) {
+    const msg = {type: 'command', id, grappe, name, payload: payload ?? {}};
     if (expectedVersion != null) msg.expectedVersion = expectedVersion;
     return new Promise((resolve, reject) => {
       this.pending.set(msg.id, {msg, resolve, reject});

@@ -1,7 +1,7 @@
 // The client's state. Grappe states change only by applying the server's snapshot and event
 // messages (or a state the server returned over HTTP, handled as a snapshot). Alongside: the
 // connection status and, per action slot, whether a command is pending or was rejected.
-import {evolve} from './events.js';
+import {evolve, lastMemberEvents} from './events.js';
 
 const ACTIVITY_LIMIT = 50;
 
@@ -9,9 +9,11 @@ export class Store {
   constructor() {
     this.me = null;
     this.connection = {status: 'offline', retryAt: null};
-    this.grappes = new Map();  // id → {state, version, presence, activity, live}
-    this.slots = new Map();    // slot key → {pending: bool, rejection?, label?}
-    this.slotsVersion = 0;     // bumped on every slot change, for views that redraw on change
+    // id → {state, version, presence, activity, memberEvents (finess → latest event),
+    // notesVersion}
+    this.grappes = new Map();
+    this.slots = new Map();  // slot key → {pending: bool, rejection?, label?}
+    this.slotsVersion = 0;   // bumped on every slot change, for views that redraw on change
     this.listeners = new Set();
   }
 
@@ -28,7 +30,14 @@ export class Store {
   entry(id) {
     let e = this.grappes.get(id);
     if (!e) {
-      e = {state: null, version: null, presence: [], activity: []};
+      e = {
+        state: null,
+        version: null,
+        presence: [],
+        activity: [],
+        memberEvents: new Map(),
+        notesVersion: 0
+      };
       this.grappes.set(id, e);
     }
     return e;
@@ -78,9 +87,11 @@ export class Store {
     if (e.version != null && msg.version !== e.version + 1) return 'gap';
     if (e.version == null && msg.version !== 1) return 'gap';
     const next = evolve(e.state, msg.event, msg.version);
+    const event = {...msg.event, version: msg.version};
     if (!e.activity.some((a) => a.version === msg.version)) {
-      e.activity = [{...msg.event, version: msg.version}, ...e.activity].slice(0, ACTIVITY_LIMIT);
+      e.activity = [event, ...e.activity].slice(0, ACTIVITY_LIMIT);
     }
+    this.noteMemberEvents(e, [event]);
     if (!next) {
       this.emit({kind: 'activity', grappe: msg.grappe});
       return 'refresh';
@@ -91,7 +102,8 @@ export class Store {
     return 'ok';
   }
 
-  // Past events read over HTTP (the events endpoint), shown in the activity feed only.
+  // Past events read over HTTP (the events endpoint): the activity feed's last ones, and each
+  // member's latest event (whose reason or message the members table shows).
   addHistory(id, events) {
     const e = this.entry(id);
     const known = new Set(e.activity.map((a) => a.version));
@@ -100,7 +112,17 @@ export class Store {
             .map(({version, type, data, actor, at}) => ({version, type, data, actor, at}));
     e.activity =
         [...e.activity, ...older].sort((a, b) => b.version - a.version).slice(0, ACTIVITY_LIMIT);
+    this.noteMemberEvents(e, older);
     this.emit({kind: 'activity', grappe: id});
+  }
+
+  noteMemberEvents(entry, events) {
+    const before = [...entry.memberEvents.values()];
+    lastMemberEvents(events, entry.memberEvents);
+    const after = [...entry.memberEvents.values()];
+    if (after.length !== before.length || after.some((ev, i) => ev !== before[i])) {
+      entry.notesVersion += 1;
+    }
   }
 
   setConnection(status, extra = {}) {

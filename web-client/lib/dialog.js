@@ -1,17 +1,13 @@
-// A modal dialog asking for a reason (or any short text). Resolves with the text, or null when
-// cancelled. Native <dialog>: focus is trapped and Escape cancels.
-import {el} from './dom.js';
+// Modal dialogs: one asking for a reason (or any short text), one asking to confirm an action
+// that cannot be taken back. Native <dialog>: focus is trapped and Escape cancels. When a dialog
+// closes, focus goes back to what had it before (see restoreFocus).
+import {el, focusAgain} from './dom.js';
 
+// Resolves with the text, or null when cancelled.
 export function askText({title, labelText, required = false, confirmText = 'Confirmer'}) {
   return new Promise((resolve) => {
     const input = el('textarea', {id: 'dialog-text', rows: 3, maxlength: 4000, required});
-    const dialog =
-        el('dialog', {'aria-labelledby': 'dialog-title', 'data-testid': 'reason-dialog'});
-    const finish = (value) => {
-      dialog.close();
-      dialog.remove();
-      resolve(value);
-    };
+    const {dialog, finish} = modal('reason-dialog', resolve);
     dialog.append(
         el('form', {
           method: 'dialog',
@@ -22,22 +18,65 @@ export function askText({title, labelText, required = false, confirmText = 'Conf
             finish(text);
           },
         },
-           el('h2', {id: 'dialog-title'}, title),
-           el('label',
-              {for: 'dialog-text'
-              },
-              labelText),
-           input,
-           el('div', {class: 'actions'},
-              el('button', {type: 'submit', 'data-testid': 'dialog-confirm'}, confirmText),
-              el('button', {type: 'button', class: 'secondary', onclick: () => finish(null)},
-                 'Annuler'))));
+           el('h2', {id: 'dialog-title'}, title), el('label', {for: 'dialog-text'
+           }, labelText), input, buttons(confirmText, () => finish(null))));
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();
       finish(null);
     });
-    document.body.append(dialog);
-    dialog.showModal();
-    input.focus();
+    show(dialog, input);
   });
+}
+
+// Resolves with true when confirmed, false when cancelled. `text`: what will happen, in words.
+export function confirmAction({title, text, confirmText = 'Confirmer'}) {
+  return new Promise((resolve) => {
+    const {dialog, finish} = modal('confirm-dialog', resolve);
+    const cancel = () => finish(false);
+    dialog.setAttribute('aria-describedby', 'dialog-text');
+    const form =
+        el('form', {
+          method: 'dialog',
+          onsubmit: (e) => {
+            e.preventDefault();
+            finish(true);
+          },
+        },
+           el('h2', {id: 'dialog-title'}, title), el('p', {id: 'dialog-text'}, text),
+           buttons(confirmText, cancel));
+    dialog.append(form);
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      cancel();
+    });
+    // The safe choice has the focus: Enter alone does not take an irreversible step.
+    show(dialog, form.querySelector('[data-testid="dialog-cancel"]'));
+  });
+}
+
+function modal(testid, resolve) {
+  const opener = document.activeElement;
+  const dialog = el('dialog', {'aria-labelledby': 'dialog-title', 'data-testid': testid});
+  const finish = (value) => {
+    dialog.close();
+    dialog.remove();
+    focusAgain(opener);
+    resolve(value);
+  };
+  return {dialog, finish};
+}
+
+function buttons(confirmText, cancel) {
+  return el(
+      'div', {class: 'actions'},
+      el('button', {type: 'submit', 'data-testid': 'dialog-confirm'}, confirmText),
+      el('button',
+         {type: 'button', class: 'secondary', 'data-testid': 'dialog-cancel', onclick: cancel},
+         'Annuler'));
+}
+
+function show(dialog, first) {
+  document.body.append(dialog);
+  dialog.showModal();
+  first.focus();
 }

@@ -33,16 +33,28 @@ export function replace(root, ...children) {
   appendChildren(root, children);
 }
 
-// Replaces root's children, keeping keyboard focus on the element with the same data-key.
+// Replaces root's children, keeping keyboard focus on the element with the same data-key (or,
+// when it is gone or disabled, on the one whose data-key is its data-fallback).
 export function renderKeepingFocus(root, ...children) {
   const active = document.activeElement;
-  const key = active && root.contains(active) ? active.dataset.key : undefined;
+  const had = active && root.contains(active) ? active : null;
   root.replaceChildren();
   appendChildren(root, children);
-  if (key) {
-    const again = root.querySelector(`[data-key="${CSS.escape(key)}"]`);
-    if (again && !again.disabled) again.focus();
-  }
+  if (had) focusAgain(had, root);
+}
+
+// Focuses `element` if it is still in the page; else the element of `within` (the document by
+// default) now carrying its data-key, else its data-fallback; else the page's main region. For
+// focus that would otherwise fall to the body after a dialog closes or a part is redrawn.
+export function focusAgain(element, within = document) {
+  if (!element || element === document.body) return;
+  if (element.isConnected && !element.disabled) return element.focus();
+  const find = (key) => key && within.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  const again = find(element.dataset?.key);
+  if (again && !again.disabled) return again.focus();
+  const fallback = find(element.dataset?.fallback);
+  if (fallback) return fallback.focus();
+  if (within === document) document.getElementById('main')?.focus();
 }
 
 export function debounce(fn, ms) {
@@ -87,4 +99,13 @@ export function field(labelText, control, hint) {
   if (hintNode) control.setAttribute('aria-describedby', hintNode.id);
   return el('div', {class: 'field'}, el('label', {for: id
             }, labelText), control, hintNode);
+}
+
+// A text field that must hold more than blanks: false, with `text` in `message` (role="alert")
+// and the focus on the field, when it does not. Spaces alone pass `required`, not this.
+export function requireText(input, message, text) {
+  if (input.value.trim()) return true;
+  message.textContent = text;
+  input.focus();
+  return false;
 }
