@@ -1,6 +1,7 @@
 // Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
 import {ApiError, createApi, grappePath} from './api.js';
 import {el} from './lib/dom.js';
+import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
 import {Connection} from './socket.js';
 import {Store} from './state.js';
@@ -66,11 +67,15 @@ async function startSession(token, me) {
     regions: cachedRegions(),
     regionsRead: null,
     conn: null,
+    names: null,
+    // Functions telling whether a view holds typing not sent yet (see hasUnsent).
+    unsaved: new Set(),
     navigate,
     announce,
     run,
     signOut
   };
+  app.names = new Names(api, () => store.emit({kind: 'names'}));
   app.conn = new Connection({
     url: wsUrl(),
     token,
@@ -82,6 +87,7 @@ async function startSession(token, me) {
   session = {app, unmount: null};
   store.listen((change) => {
     if (change.kind === 'connection') renderConnection(store.connection);
+    if (change.kind === 'names') renderHeader(app);
   });
   renderHeader(app);
   renderConnection(store.connection);
@@ -94,13 +100,14 @@ async function startSession(token, me) {
   }
   if (session?.app !== app) return;  // signed out meanwhile
   window.onhashchange = route;
-  route();
+  route();  // focuses the view: after signing in, the page starts at the content
 
   // Sends a command for one action slot: pending until the ack, the rejection kept beside it.
   async function run(slot, grappe, name, payload, options = {}) {
     store.setPending(slot, options.label);
     try {
-      const ack = await app.conn.command(grappe, name, payload, options.expectedVersion);
+      const ack =
+          await app.conn.command(grappe, name, payload, options.expectedVersion, options.id);
       store.clearSlot(slot);
       return ack;
     } catch (rejection) {
@@ -163,7 +170,20 @@ function route() {
     session.unmount = mountGrappes(main, app);
   }
   renderHeader(app);
+  // A navigation inside the app leaves focus at the start of the new view, not on the body.
+  if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
 }
+
+// Commands sent but not answered yet (offline, or in flight), or typing a view has not sent.
+function hasUnsent(app) {
+  return app.conn.pending.size > 0 || [...app.unsaved].some((dirty) => dirty());
+}
+
+window.addEventListener('beforeunload', (e) => {
+  if (!session || !hasUnsent(session.app)) return;
+  e.preventDefault();
+  e.returnValue = '';  // older browsers show their own warning only when this is set
+});
 
 function signOut(message) {
   if (session) {

@@ -211,6 +211,7 @@ describe('grappe web client', () => {
         await scene.grappe(cast.porteur, {name: 'Grappe à déposer', invite: cast.own.slice(0, 3)});
     const {page: pa} = await scene.open(cast.porteur, `#/grappe/${grappe}`);
     await pa.getByTestId('submit-dossier').click();
+    await pa.getByTestId('confirm-dialog').getByTestId('dialog-confirm').click();
     await waitText(pa.getByTestId('grappe-status'), 'Dossier déposé');
     await pa.getByTestId('reopen-dossier').waitFor();
     const {page: ars} = await scene.open(world.ars, `#/grappe/${grappe}`);
@@ -218,6 +219,7 @@ describe('grappe web client', () => {
     await form.getByLabel('Retenue', {exact: true}).check();
     await form.getByLabel('Commentaire').fill('Dossier complet.');
     await form.getByRole('button', {name: 'Enregistrer la décision'}).click();
+    await ars.getByTestId('confirm-dialog').getByTestId('dialog-confirm').click();
     await waitText(pa.getByTestId('decision'), 'Retenue');
     await waitText(ars.getByTestId('grappe-status'), 'Retenue');
     assert.equal(await pa.getByTestId('reopen-dossier').count(), 0, 'closed for good');

@@ -1,22 +1,33 @@
 // The live side of a grappe: who is here, what just happened, and the comments.
 import {describe} from '../events.js';
-import {el, field, formatDateTime} from '../lib/dom.js';
+import {el, field, formatDateTime, uuid} from '../lib/dom.js';
 import {PRESENCE_LABELS, rejectionText} from '../lib/labels.js';
+import {noteNode} from '../lib/notes.js';
 import {canComment} from '../lib/permissions.js';
 
-export function renderPresence(root, me, presence) {
+// Who else is here. Offline (`status` other than 'online') the server's last list may be stale,
+// so it is not shown.
+export function renderPresence(root, me, presence, status = 'online') {
   const others = presence.filter((p) => p.id !== me.id);
-  root.replaceChildren(
-      el('h2', {id: 'presence-title'}, 'Présents'),
-      others.length ? el('ul', {class: 'plain presence-list'},
-                         others.map(
-                             (p) =>
-                                 el('li', {'data-testid': `presence-${p.id}`},
-                                    el('span', {class: 'dot online', 'aria-hidden': 'true'}),
-                                    p.name, ` ${PRESENCE_LABELS[p.status] ?? p.status}`,
-                                    p.status === 'editing' && p.focus ? ` (${p.focus})` : ''))) :
-                                                                        el('p', {class: 'hint', 'data-testid': 'presence-alone'},
-                                                                           'Personne d’autre pour le moment.'));
+  const hint = (testid, text) => el('p', {class: 'hint', 'data-testid': testid}, text);
+  let body;
+  if (status !== 'online') {
+    body =
+        hint('presence-stale', 'Hors ligne : on ne sait pas qui consulte la grappe en ce moment.');
+  } else if (!others.length) {
+    body = hint('presence-alone', 'Personne d’autre pour le moment.');
+  } else {
+    body = el('ul', {class: 'plain presence-list'}, others.map(presenceItem));
+  }
+  root.replaceChildren(el('h2', {id: 'presence-title'}, 'Présents'), body);
+}
+
+function presenceItem(p) {
+  return el(
+      'li', {'data-testid': `presence-${p.id}`},
+      el('span', {class: 'dot online', 'aria-hidden': 'true'}), p.name,
+      ` ${PRESENCE_LABELS[p.status] ?? p.status}`,
+      p.status === 'editing' && p.focus ? ` (${p.focus})` : '');
 }
 
 // Inserts only the events not shown yet, newest first, so screen readers hear each arrival once.
@@ -37,7 +48,8 @@ export function createActivity(nameOf) {
       shown.add(a.version);
       const item =
           el('li', {'data-version': a.version}, el('time', {datetime: a.at}, formatDateTime(a.at)),
-             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a, nameOf));
+             ' ', el('strong', null, a.actor?.name ?? 'Système'), ' ', describe(a, nameOf),
+             noteNode(a));
       const later = [...list.children].find((li) => Number(li.dataset.version) < a.version);
       list.insertBefore(item, later ?? null);
     }
@@ -46,6 +58,9 @@ export function createActivity(nameOf) {
   return {node, update};
 }
 
+// The comment being typed is kept in sessionStorage with the id it was (or will be) sent with:
+// a reload while offline gives it back, and sending it again with the same id cannot post it
+// twice (the server answers a repeated id with its first answer).
 export function createComments(app, grappe) {
   const list = el('ol', {class: 'plain comments', 'data-testid': 'comments'});
   const text =
@@ -53,7 +68,12 @@ export function createComments(app, grappe) {
          {name: 'text', rows: 3, maxlength: 4000, required: true, 'data-testid': 'comment-text'});
   const submit = el('button', {type: 'submit', 'data-testid': 'comment-submit'}, 'Publier');
   const error = el('p', {class: 'error', role: 'alert', 'data-testid': 'comment-error'});
+  const draftHint = el('p', {class: 'hint', role: 'status', 'data-testid': 'comment-draft'});
   const key = `${grappe}:comment`;
+  const draft = new Draft(`grappe.draft.${grappe}`);
+  text.value = draft.text;
+  if (draft.text) draftHint.textContent = 'Brouillon conservé : pas encore publié.';
+  text.addEventListener('input', () => draft.save(text.value));
   const form = canComment(app.me) ? el('form', {
     onsubmit: async (e) => {
       e.preventDefault();
@@ -62,16 +82,22 @@ export function createComments(app, grappe) {
       submit.disabled = true;
       submit.textContent = 'Publication…';
       error.textContent = '';
-      const ack = await app.run(key, grappe, 'PostComment', {text: value}, {label: 'Commentaire'});
+      const id = draft.idFor(value);
+      const ack =
+          await app.run(key, grappe, 'PostComment', {text: value}, {label: 'Commentaire', id});
       submit.disabled = false;
       submit.textContent = 'Publier';
-      if (ack)
+      if (ack) {
         text.value = '';
-      else
+        draft.clear();
+        draftHint.textContent = '';
+      } else {
+        draft.rejected();
         error.textContent = rejectionText(app.store.slot(key)?.rejection);
+      }
     },
   },
-                                       field('Votre commentaire', text), submit, error) :
+                                       field('Votre commentaire', text), submit, draftHint, error) :
                                     null;
   const node =
       el('section', {class: 'card', 'aria-labelledby': 'comments-title'},
@@ -89,5 +115,60 @@ export function createComments(app, grappe) {
                el('p', null, c.text))));
     if (!comments.length) list.append(el('li', {class: 'hint'}, 'Aucun commentaire.'));
   }
-  return {node, update};
+  return {node, update, dirty: () => !!form && text.value.trim() !== ''};
+}
+
+class Draft {
+  constructor(storageKey) {
+    this.key = storageKey;
+    let saved = {};
+    try {
+      saved = JSON.parse(sessionStorage.getItem(storageKey) ?? '{}') ?? {};
+    } catch {
+      // A damaged draft is dropped.
+    }
+    this.text = typeof saved.text === 'string' ? saved.text : '';
+    this.id = typeof saved.id === 'string' ? saved.id : null;
+    this.sent = typeof saved.sent === 'string' ? saved.sent : null;
+  }
+
+  save(text) {
+    this.text = text;
+    this.write();
+  }
+
+  // The command id for sending `value`: the one it was sent with before, if it was.
+  idFor(value) {
+    if (!this.id || this.sent !== value) {
+      this.id = uuid();
+      this.sent = value;
+    }
+    this.text = value;
+    this.write();
+    return this.id;
+  }
+
+  // The server refused this id: a new attempt needs a new one.
+  rejected() {
+    this.id = null;
+    this.sent = null;
+    this.write();
+  }
+
+  clear() {
+    this.text = '';
+    this.id = null;
+    this.sent = null;
+    sessionStorage.removeItem(this.key);
+  }
+
+  write() {
+    try {
+      if (!this.text && !this.id) return sessionStorage.removeItem(this.key);
+      sessionStorage.setItem(
+          this.key, JSON.stringify({text: this.text, id: this.id, sent: this.sent}));
+    } catch {
+      // Storage full or disabled: the text stays in the form only.
+    }
+  }
 }

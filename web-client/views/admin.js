@@ -21,8 +21,8 @@ export function mountAdmin(root, app) {
       projections.replaceChildren(projectionsTable(list, rebuild));
       const watched = list.find((p) => p.name === watching);
       if (watched && watched.status !== 'rebuilding') {
-        notice.textContent = `Reconstruction de ${watching} terminée : à jour à la position ${
-            watched.position}.`;
+        notice.textContent =
+            `Reconstruction de ${watching} terminée : à jour à la position ${watched.position}.`;
         watching = null;
       }
       if (alive && list.some((p) => p.status === 'rebuilding'))
@@ -50,10 +50,16 @@ export function mountAdmin(root, app) {
     loadProjections();
   }
 
+  let userList = null;  // drawn again when organisation names arrive
+  const off = app.store.listen((change) => {
+    if (change.kind === 'names' && userList) users.replaceChildren(usersTable(userList, app));
+  });
+
   async function loadUsers() {
     try {
       const r = await app.api.get('/api/admin/users');
-      users.replaceChildren(usersTable(r.users ?? []));
+      userList = r.users ?? [];
+      users.replaceChildren(usersTable(userList, app));
     } catch (e) {
       users.replaceChildren(
           el('p', {class: 'warning'},
@@ -71,6 +77,7 @@ export function mountAdmin(root, app) {
   loadProjections();
   loadUsers();
   return () => {
+    off();
     alive = false;
     clearTimeout(timer);
   };
@@ -81,7 +88,7 @@ const fraction = (p) => (p > 1 ? p / 100 : p ?? 0);
 function projectionsTable(list, rebuild) {
   if (!list.length) return el('p', {class: 'empty'}, 'Aucune projection.');
   return el(
-      'table', null,
+      'table', {class: 'stacked'},
       el('thead', null,
          el('tr', null,
             ['Nom', 'Position', 'Retard', 'État', ''].map((h) => el('th', {scope: 'col'}, h)))),
@@ -89,8 +96,10 @@ function projectionsTable(list, rebuild) {
          list.map(
              (p) =>
                  el('tr', {'data-testid': `projection-${p.name}`}, el('th', {scope: 'row'}, p.name),
-                    el('td', null, String(p.position)), el('td', null, `${p.lag} événement(s)`),
-                    el('td', null,
+                    el('td', {'data-label': 'Position'}, String(p.position)),
+                    el('td', {'data-label': 'Retard'},
+                       p.lag === 1 ? '1 événement' : `${p.lag} événements`),
+                    el('td', {'data-label': 'État'},
                        p.status === 'rebuilding' ?
                            [
                              el('progress', {
@@ -111,9 +120,9 @@ function projectionsTable(list, rebuild) {
                           'Reconstruire'))))));
 }
 
-function usersTable(list) {
+function usersTable(list, {names, regions}) {
   return el(
-      'table', null,
+      'table', {class: 'stacked'},
       el('thead', null,
          el('tr', null,
             ['Identifiant', 'Nom', 'Rôle', 'OG', 'Régions'].map(
@@ -121,8 +130,12 @@ function usersTable(list) {
       el('tbody', null,
          list.map(
              (u) =>
-                 el('tr', {'data-testid': `user-${u.id}`}, el('td', null, u.id),
-                    el('td', null, u.name), el('td', null, label(ROLE_LABELS, u.role)),
-                    el('td', null, (u.og ?? []).join(', ')),
-                    el('td', null, (u.regions ?? []).join(', '))))));
+                 el('tr', {'data-testid': `user-${u.id}`},
+                    el('td', {'data-label': 'Identifiant'}, u.id),
+                    el('td', {'data-label': 'Nom'}, u.name),
+                    el('td', {'data-label': 'Rôle'}, label(ROLE_LABELS, u.role)),
+                    el('td', {'data-label': 'OG'},
+                       (u.og ?? []).map((ej) => names.organisation(ej)).join(', ')),
+                    el('td', {'data-label': 'Régions'},
+                       (u.regions ?? []).map((r) => regions.name(r)).join(', '))))));
 }

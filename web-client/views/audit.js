@@ -1,20 +1,20 @@
 // The auditor's view of one grappe: its history as a timeline, the state at any version or date
 // (server-side time travel) with the event that led there, and the hash chain's verification.
-import {grappePath} from '../api.js';
-import {describe} from '../events.js';
+import {grappeEvents, grappePath} from '../api.js';
+import {describe, lastMemberEvents} from '../events.js';
 import {debounce, el, field, formatDateTime, replace} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
+import {decisionNode, noteNode} from '../lib/notes.js';
 
 import {membersTable} from './members.js';
 
-const PAGE = 500;
 const names = new Map();
 const nameOf = (finess) => names.get(finess);
 
 export function mountAudit(root, app, id) {
   const verify =
       el('section', {class: 'card', 'aria-labelledby': 'verify-title', 'data-testid': 'verify'},
-         el('h2', {id: 'verify-title'}, 'Intégrité du journal'),
+         el('h2', {id: 'verify-title'}, 'Intégrité du journal (toutes les grappes)'),
          el('p', {class: 'loading'}, 'Vérification…'));
   const slider =
       el('input',
@@ -25,6 +25,11 @@ export function mountAudit(root, app, id) {
   const title = el('h1', null, 'Historique de la grappe');
   let events = [];
   let aborter = null;
+  let shown = null;  // the state on screen, drawn again when organisation names arrive
+  const off = app.store.listen((change) => {
+    if (change.kind === 'names' && shown)
+      replace(view, stateAt(shown.state, events, shown.v, app.names));
+  });
   const cache = new Map();
 
   async function show(query, version) {
@@ -39,11 +44,14 @@ export function mountAudit(root, app, id) {
       const v = version ?? state.version;
       slider.value = String(v);
       markCurrent(timeline, v);
-      replace(view, stateAt(state, events.find((e) => e.version === v)));
+      shown = {state, v};
+      replace(view, stateAt(state, events, v, app.names));
     } catch (e) {
       if (e.name === 'AbortError') return;
       view.replaceChildren(
-          el('p', {class: 'error', role: 'alert'}, 'Impossible d’afficher cet état.'));
+          query.at && e.status === 404 ?
+              beforeCreation(query.at, events[0]) :
+              el('p', {class: 'error', role: 'alert'}, 'Impossible d’afficher cet état.'));
     }
     view.setAttribute('aria-busy', 'false');
   }
@@ -69,7 +77,12 @@ export function mountAudit(root, app, id) {
               class: 'inline',
               onsubmit: (e) => {
                 e.preventDefault();
-                if (at.value) show({at: new Date(at.value).toISOString()});
+                if (!at.value) return;
+                const when = new Date(at.value);
+                if (events.length && when < new Date(events[0].at)) {
+                  return replace(view, beforeCreation(when.toISOString(), events[0]));
+                }
+                show({at: when.toISOString()});
               }
             },
                field('Aller à la date', at), el('button', {type: 'submit'}, 'Afficher'))),
@@ -79,7 +92,7 @@ export function mountAudit(root, app, id) {
 
   (async () => {
     try {
-      events = await loadEvents(app, id);
+      events = await grappeEvents(app.api, id);
     } catch {
       timeline.replaceChildren(
           el('p', {class: 'error', role: 'alert'},
@@ -90,36 +103,49 @@ export function mountAudit(root, app, id) {
     for (const e of events)
       if (e.data?.name && e.data?.finess) names.set(e.data.finess, e.data.name);
     slider.max = String(Math.max(1, events.length));
-    timeline.replaceChildren(...events.map(
-        (e) =>
-            el('li', null,
-               el('button', {
-                 type: 'button',
-                 class: 'link event',
-                 'data-version': e.version,
-                 'data-testid': `timeline-${e.version}`,
-                 onclick: () => goTo(e.version),
-               },
-                  `v${e.version} · ${formatDateTime(e.at)} · ${e.actor?.name ?? ''} ${
-                      describe(e, nameOf)}`))));
+    timeline.replaceChildren(...events.map((e) => timelineItem(e, goTo)));
     if (events.length) goTo(events.length);
   })();
   loadVerification(app, verify);
   return () => {
+    off();
     aborter?.abort();
     onSlide.cancel();
   };
 }
 
-async function loadEvents(app, id) {
-  const all = [];
-  for (;;) {
-    const from = all.length ? all[all.length - 1].version : 0;
-    const {events} =
-        await app.api.get(`${grappePath(id)}/events`, {fromVersion: from, limit: PAGE});
-    all.push(...events);
-    if (events.length < PAGE) return all;
-  }
+// One event of the timeline: the button that travels to its version (named by what happened),
+// the words attached to it (reason, message, comment) and its hash in the log's chain.
+function timelineItem(e, goTo) {
+  return el(
+      'li', {'data-testid': `timeline-item-${e.version}`},
+      el('button', {
+        type: 'button',
+        class: 'link event',
+        'data-version': e.version,
+        'data-testid': `timeline-${e.version}`,
+        onclick: () => goTo(e.version),
+      },
+         `v${e.version} · ${formatDateTime(e.at)} · ${e.actor?.name ?? ''} ${describe(e, nameOf)}`),
+      noteNode(e), hashNode(e.hash, true));
+}
+
+// The event's hash: in full, or its first 12 characters with the rest in a tooltip.
+function hashNode(hash, short = false) {
+  if (!hash) return null;
+  return el(
+      'p', {class: 'hash', 'data-testid': 'event-hash'}, 'Empreinte : ',
+      el('code', {title: short ? hash : null}, short ? `${hash.slice(0, 12)}…` : hash));
+}
+
+// A date before the grappe's first event: said in words, with the date it was created.
+function beforeCreation(iso, first) {
+  return el(
+      'p', {class: 'warning', role: 'status', 'data-testid': 'travel-before'},
+      `La grappe n’existait pas encore le ${formatDateTime(iso)}`,
+      first ? ` : elle a été créée le ${formatDateTime(first.at)}${
+                  first.actor?.name ? ` par ${first.actor.name}` : ''}.` :
+                                      '.');
 }
 
 function markCurrent(timeline, version) {
@@ -131,17 +157,23 @@ function markCurrent(timeline, version) {
   }
 }
 
-function stateAt(state, event) {
+// The state at version `v`, the event that led there (who, what, the words attached, its hash),
+// the ARS's decision if there was one by then, and the members with each one's latest reason.
+function stateAt(state, events, v, orgNames) {
+  const event = events.find((e) => e.version === v);
+  const notes = lastMemberEvents(events.filter((e) => e.version <= state.version));
   return [
     el('p', {class: 'travel-summary', 'data-testid': 'travel-version'},
        `État à la version ${state.version} : « ${state.name} », ${
            label(GRAPPE_STATUS_LABELS, state.status)}, `,
        `${state.counts?.accepted ?? 0} / ${state.threshold} membres acceptés.`),
-    event ? el('p', {class: 'travel-event', 'data-testid': 'travel-event'},
-               'Événement : ', el('strong', null, event.actor?.name ?? ''),
-               ` ${describe(event, nameOf)} — ${formatDateTime(event.at)}`) :
+    event ? el('div', {class: 'travel-event', 'data-testid': 'travel-event'},
+               el('p', null, 'Événement : ', el('strong', null, event.actor?.name ?? ''),
+                  ` ${describe(event, nameOf)} — ${formatDateTime(event.at)}`),
+               noteNode(event), hashNode(event.hash)) :
             null,
-    membersTable(state.members ?? []),
+    decisionNode(state.decision, 'travel-decision'),
+    membersTable(state.members ?? [], {notes, names: orgNames}),
   ];
 }
 
@@ -152,7 +184,8 @@ async function loadVerification(app, root) {
     root.replaceChildren(
         title,
         r.ok ? el('p', {class: 'ok', 'data-testid': 'verify-result'},
-                  `Chaîne intègre : ${r.events} événements vérifiés. Empreinte de tête : `,
+                  `Chaîne intègre : ${r.events} événements du journal vérifiés, ` +
+                      'ceux de cette grappe compris. Empreinte de tête : ',
                   el('code', null, r.head)) :
                el('p', {class: 'error', 'data-testid': 'verify-result'},
                   `Chaîne rompue à la position ${r.firstBadPosition} (${r.events} événements).`));

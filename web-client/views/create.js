@@ -1,5 +1,5 @@
 // Creating a grappe: the porteur is one of the user's own EJ; the client picks the grappe's id.
-import {el, field, uuid} from '../lib/dom.js';
+import {el, field, requireText, uuid} from '../lib/dom.js';
 import {rejectionText} from '../lib/labels.js';
 import {regionOptions} from '../lib/regions.js';
 
@@ -8,7 +8,7 @@ export function createForm(app) {
   const call = el('input', {type: 'text', name: 'call', required: true, value: 'default'});
   const porteur =
       el('select', {name: 'porteur', required: true},
-         app.me.og.map((ej) => el('option', {value: ej}, ej)));
+         app.me.og.map((ej) => el('option', {value: ej}, app.names.organisation(ej))));
   const region = el('select', {name: 'region', required: true}, regionOptions(app.regions));
   const description = el('textarea', {name: 'description', rows: 2, maxlength: 4000});
   const vendor = el('input', {type: 'text', name: 'vendor'});
@@ -24,6 +24,9 @@ export function createForm(app) {
 
   async function create(e) {
     e.preventDefault();
+    message.textContent = '';
+    if (!requireText(name, message, 'Donnez un nom à la grappe.')) return;
+    if (!requireText(call, message, 'Indiquez l’appel à projets.')) return;
     const id = uuid();
     const payload = {
       name: name.value.trim(),
@@ -49,10 +52,15 @@ export function createForm(app) {
     }
   }
 
-  return el(
+  const node = el(
       'details', {class: 'card create'}, el('summary', null, 'Créer une grappe'),
       el('form', {onsubmit: create, 'data-testid': 'create-form'}, field('Nom de la grappe', name),
          field('Appel à projets', call), field('Porteur (FINESS EJ)', porteur),
          field('Région', region), field('Description', description),
          field('Éditeur du DUI', vendor), field('Logiciel DUI', software), submit, message));
+  // Organisation names arrive after the form is drawn.
+  const refresh = () => {
+    for (const o of porteur.options) o.textContent = app.names.organisation(o.value);
+  };
+  return {node, refresh};
 }

@@ -1,6 +1,6 @@
 // The porteur's form to update the grappe's name, description and DUI. Built once per view and
 // prefilled from the current state each time it is opened, so live updates never wipe typing.
-import {el, field} from '../lib/dom.js';
+import {el, field, requireText} from '../lib/dom.js';
 import {rejectionText} from '../lib/labels.js';
 
 export function createDetailsEditor(app, grappe) {
@@ -16,6 +16,8 @@ export function createDetailsEditor(app, grappe) {
          el('form', {
            onsubmit: async (e) => {
              e.preventDefault();
+             error.textContent = '';
+             if (!requireText(name, error, 'Donnez un nom à la grappe.')) return;
              submit.disabled = true;
              submit.textContent = 'Enregistrement…';
              error.textContent = '';
@@ -44,5 +46,14 @@ export function createDetailsEditor(app, grappe) {
     vendor.value = state.dui?.vendor ?? '';
     software.value = state.dui?.software ?? '';
   });
-  return {node};
+  // Typing not saved yet, for the warning before leaving the page.
+  const dirty = () => {
+    const state = app.store.grappes.get(grappe)?.state;
+    return node.open && !!state &&
+        (name.value.trim() !== (state.name ?? '') ||
+         description.value.trim() !== (state.description ?? '') ||
+         vendor.value.trim() !== (state.dui?.vendor ?? '') ||
+         software.value.trim() !== (state.dui?.software ?? ''));
+  };
+  return {node, dirty};
 }

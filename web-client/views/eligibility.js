@@ -1,9 +1,11 @@
 // The eligibility panel: accepted members against the threshold, the last validation's rules,
 // a client-side estimate of what pending invitations would change, and the dossier actions
 // (validate, submit, reopen; the ARS's decision).
-import {askText} from '../lib/dialog.js';
-import {el, field, formatDateTime, replace} from '../lib/dom.js';
+import {establishmentPath} from '../api.js';
+import {askText, confirmAction} from '../lib/dialog.js';
+import {debounce, el, field, formatDateTime, renderKeepingFocus} from '../lib/dom.js';
 import {DECISION_LABELS, label, OUTCOME_LABELS, rejectionText, RULE_LABELS} from '../lib/labels.js';
+import {decisionNode} from '../lib/notes.js';
 import {canDecide, isOpen, isPorteur} from '../lib/permissions.js';
 
 import {progress} from './grappes.js';
@@ -13,44 +15,113 @@ export function createEligibility(app, grappe) {
   const node = el(
       'section',
       {class: 'card eligibility', 'aria-labelledby': 'elig-title', 'data-testid': 'eligibility'});
+  // After "Déposer le dossier" is acknowledged: the version to reach before telling whether the
+  // dossier was submitted (the ack may come before its events), then the outcome to show.
+  const submission = {awaited: null, refused: false, recheck: () => update(current)};
+  const elsewhere = new MemberElsewhere(app, grappe, () => update(current));
+  let current = null;
 
   function update(state) {
     if (!state) return;
+    current = state;
+    if (submission.awaited != null && state.version >= submission.awaited) {
+      submission.refused = state.status === 'open';
+      submission.awaited = null;
+    }
+    if (state.status !== 'open') submission.refused = false;
     const accepted = state.members.filter((m) => m.status === 'accepted').length;
-    replace(
-        node, el('h2', {id: 'elig-title'}, 'Éligibilité'), progress(accepted, state.threshold),
-        estimate(state, accepted), rules(state.lastValidation), actions(app, grappe, state),
-        decision(state), canDecide(app.me, state) ? decisionForm : null);
+    elsewhere.check(state);
+    renderKeepingFocus(
+        node, el('h2', {id: 'elig-title', 'data-key': 'elig-title', tabindex: -1}, 'Éligibilité'),
+        progress(accepted, state.threshold), estimate(state, accepted, elsewhere),
+        submission.refused ? notSubmitted(state.lastValidation) : null, rules(state.lastValidation),
+        actions(app, grappe, state, submission), decisionNode(state.decision),
+        canDecide(app.me, state) ? decisionForm.node : null);
   }
-  return {node, update};
+  return {node, update, dirty: decisionForm.dirty};
 }
 
-// Which pending invitations would bring the grappe to its threshold (size only).
-export function whatIf(state, accepted) {
+// Invited members already accepted in another grappe of the same call: their invitation cannot be
+// accepted (PROTOCOL.md: exclusive membership). Read from GET /api/establishments/{finess}.
+class MemberElsewhere {
+  constructor(app, grappe, onChange) {
+    this.app = app;
+    this.grappe = grappe;
+    this.taken = new Set();
+    this.read = debounce((state) => this.readAll(state), 300);
+    this.onChange = onChange;
+    this.members = null;
+  }
+
+  has(finess) { return this.taken.has(finess); }
+
+  check(state) {
+    if (state.members === this.members) return;
+    this.members = state.members;
+    this.read(state);
+  }
+
+  async readAll(state) {
+    const invited = state.members.filter((m) => m.status === 'invited').slice(0, 50);
+    const taken = new Set();
+    await Promise.all(invited.map(async (m) => {
+      try {
+        const e = await this.app.api.get(establishmentPath(m.finess));
+        const other = (e.memberships ?? [])
+                          .some(
+                              (x) => x.grappe !== this.grappe && x.call === state.call &&
+                                  x.status === 'accepted');
+        if (other) taken.add(m.finess);
+      } catch {
+        // Unknown: counted as possible, as before.
+      }
+    }));
+    const same = taken.size === this.taken.size && [...taken].every((f) => this.taken.has(f));
+    this.taken = taken;
+    if (!same) this.onChange();
+  }
+}
+
+const plural = (n, one, many) => `${n} ${n > 1 ? many : one}`;
+
+// Which pending invitations would bring the grappe to its threshold (size only). Invitations that
+// a failing rule names, or of establishments already members elsewhere, are not counted.
+export function whatIf(state, accepted, elsewhere = {
+  has: () => false
+}) {
   const failing = new Set((state.lastValidation?.rules ?? [])
                               .filter((r) => r.outcome === 'fail' && r.rule !== 'min_size')
                               .flatMap((r) => r.finess ?? []));
-  const pending = state.members.filter((m) => m.status === 'invited' && !failing.has(m.finess));
-  return {missing: Math.max(0, state.threshold - accepted), pending};
+  const invited = state.members.filter((m) => m.status === 'invited');
+  const blocked = invited.filter((m) => failing.has(m.finess) || elsewhere.has(m.finess));
+  const pending = invited.filter((m) => !blocked.includes(m));
+  return {missing: Math.max(0, state.threshold - accepted), pending, blocked};
 }
 
-function estimate(state, accepted) {
-  const {missing, pending} = whatIf(state, accepted);
+function estimate(state, acceptedCount, elsewhere) {
+  const {missing, pending, blocked} = whatIf(state, acceptedCount, elsewhere);
+  const lacking = `Il manque ${plural(missing, 'membre', 'membres')}`;
+  const many = pending.length > 1;
+  const all = many ? `les ${pending.length} invitations en attente` : 'l’invitation en attente';
+  const accepted = (n) => (n > 1 ? 'sont acceptées' : 'est acceptée');
   let text;
   if (missing === 0) {
     text = 'Le seuil est atteint.';
-  } else if (pending.length >= missing) {
-    text = `Il manque ${missing} membre(s) : si ${missing} des ${
-               pending.length} invitation(s) en attente ` +
-        'sont acceptées, la grappe atteindra le seuil.';
+  } else if (!pending.length) {
+    text = `${lacking}, et aucune invitation qui puisse être acceptée n’est en attente.`;
+  } else if (pending.length === missing) {
+    text = `${lacking} : si ${all} ${accepted(missing)}, la grappe atteindra le seuil.`;
+  } else if (pending.length > missing) {
+    text = `${lacking} : si ${missing} des ${pending.length} invitations en attente ${
+        accepted(missing)}, la grappe atteindra le seuil.`;
   } else {
-    text =
-        `Il manque ${missing} membre(s) : même si les ${pending.length} invitation(s) en attente ` +
-        `étaient acceptées, il en manquerait encore ${missing - pending.length}.`;
+    text = `${lacking} : même si ${all} ${many ? 'étaient acceptées' : 'était acceptée'}, ` +
+        `il en manquerait encore ${missing - pending.length}.`;
   }
   return el(
       'div', {class: 'estimate', 'data-testid': 'what-if'},
       el('p', null, el('strong', null, 'Estimation : '), text),
+      blocked.length ? blockedNote(blocked) : null,
       missing > 0 && pending.length ?
           el('details', null, el('summary', null, 'Invitations en attente'),
              el('ul', null,
@@ -59,6 +130,31 @@ function estimate(state, accepted) {
       el('p', {class: 'hint'},
          'Estimation calculée par votre navigateur sur le seul nombre de membres ; ' +
              'la vérification du serveur fait foi.'));
+}
+
+// The invitations the estimate leaves out, and why.
+function blockedNote(blocked) {
+  const why = '(déjà membre d’une autre grappe de cet appel, ou règle non conforme)';
+  const head = blocked.length > 1 ?
+      `${blocked.length} invitations ne peuvent pas être acceptées ${why} : ` :
+      `Une invitation ne peut pas être acceptée ${why} : `;
+  return el(
+      'p', {class: 'warning', 'data-testid': 'what-if-blocked'}, head,
+      blocked.map((m) => m.name ?? m.finess).join(', '), '.');
+}
+
+// Why "Déposer le dossier" left the grappe open: the rules the server's validation failed.
+function notSubmitted(validation) {
+  const failed = (validation?.rules ?? []).filter((r) => r.outcome === 'fail');
+  return el(
+      'div', {class: 'error notice', role: 'alert', 'data-testid': 'submit-refused'},
+      el('p', null, el('strong', null, 'Le dossier n’a pas été déposé : '),
+         'la grappe n’est pas éligible. À corriger avant de le déposer :'),
+      el('ul', null,
+         failed.map(
+             (r) =>
+                 el('li', null, el('strong', null, label(RULE_LABELS, r.rule)),
+                    r.detail ? ` — ${r.detail}` : ''))));
 }
 
 function rules(validation) {
@@ -86,7 +182,7 @@ function rules(validation) {
                            r.finess?.length ? ` (${r.finess.join(', ')})` : '')))));
 }
 
-function actions(app, grappe, state) {
+function actions(app, grappe, state, submission) {
   if (!isPorteur(app.me, state)) return null;
   const key = `${grappe}:dossier`;
   const slot = app.store.slot(key);
@@ -95,6 +191,7 @@ function actions(app, grappe, state) {
         type: 'button',
         'data-testid': testid,
         'data-key': testid,
+        'data-fallback': 'elig-title',
         onclick: handler,
         disabled: !!slot?.pending
       },
@@ -102,11 +199,24 @@ function actions(app, grappe, state) {
   const run = (name, payload, text) => app.run(key, grappe, name, payload, {label: text});
   const list = [];
   if (isOpen(state)) {
-    list.push(button(
-        'Vérifier l’éligibilité', 'request-validation',
-        () => run('RequestValidation', {}, 'Vérification')));
-    list.push(
-        button('Déposer le dossier', 'submit-dossier', () => run('SubmitDossier', {}, 'Dépôt')));
+    list.push(button('Vérifier l’éligibilité', 'request-validation', () => {
+      submission.refused = false;
+      run('RequestValidation', {}, 'Vérification');
+    }));
+    list.push(button('Déposer le dossier', 'submit-dossier', async () => {
+      const sure = await confirmAction({
+        title: 'Déposer le dossier ?',
+        text: 'Le serveur vérifie d’abord l’éligibilité. Une fois le dossier déposé, les ' +
+            'membres ne peuvent plus changer, sauf à le rouvrir avant la décision de l’ARS.',
+        confirmText: 'Déposer le dossier',
+      });
+      if (!sure) return;
+      submission.refused = false;
+      const ack = await run('SubmitDossier', {}, 'Dépôt');
+      if (!ack) return;
+      submission.awaited = ack.version;
+      submission.recheck();
+    }));
   }
   if (state.status === 'submitted' && !state.decision) {
     list.push(button('Rouvrir le dossier', 'reopen-dossier', async () => {
@@ -123,16 +233,6 @@ function actions(app, grappe, state) {
                         null);
 }
 
-function decision(state) {
-  if (!state.decision) return null;
-  const d = state.decision;
-  return el(
-      'p', {class: `decision decision-${d.decision}`, 'data-testid': 'decision'},
-      `Décision de l’ARS : ${label(DECISION_LABELS, d.decision)}`,
-      d.by?.name ? ` — ${d.by.name}` : '', d.at ? `, ${formatDateTime(d.at)}` : '',
-      d.comment ? el('span', {class: 'quote'}, ` « ${d.comment} »`) : '');
-}
-
 function buildDecisionForm(app, grappe) {
   const accepted = el('input', {
     type: 'radio',
@@ -146,34 +246,45 @@ function buildDecisionForm(app, grappe) {
   const comment = el('textarea', {name: 'comment', rows: 2, maxlength: 4000});
   const error = el('p', {class: 'error', role: 'alert'});
   const submit = el('button', {type: 'submit'}, 'Enregistrer la décision');
-  return el(
-      'form', {
+  const node =
+      el('form', {
         class: 'decision-form',
         'data-testid': 'decision-form',
         onsubmit: async (e) => {
           e.preventDefault();
           const value = accepted.checked ? 'accepted' : rejected.checked ? 'rejected' : null;
           if (!value) return;
+          const sure = await confirmAction({
+            title: `Enregistrer la décision « ${label(DECISION_LABELS, value)} » ?`,
+            text: 'La décision est définitive : le dossier sera clos et ne pourra plus être ' +
+                'modifié ni rouvert.' +
+                (comment.value.trim() ? '' : ' Aucun commentaire ne l’accompagnera.'),
+            confirmText: 'Enregistrer la décision',
+          });
+          if (!sure) return;
           submit.disabled = true;
           error.textContent = '';
           const ack = await app.run(
               `${grappe}:decision`, grappe, 'RecordDecision',
               {decision: value, comment: comment.value.trim()}, {label: 'Décision'});
           submit.disabled = false;
-          if (!ack)
+          if (ack)
+            comment.value = '';
+          else
             error.textContent = rejectionText(app.store.slot(`${grappe}:decision`)?.rejection);
         },
       },
-      el('fieldset', null, el('legend', null, 'Décision de l’ARS'),
-         el('div', null, accepted,
-            el('label',
-               {for: 'decision-accepted'
-               },
-               'Retenue')),
-         el('div', null, rejected,
-            el('label',
-               {for: 'decision-rejected'
-               },
-               'Non retenue'))),
-      field('Commentaire', comment), submit, error);
+         el('fieldset', null, el('legend', null, 'Décision de l’ARS'),
+            el('div', null, accepted,
+               el('label',
+                  {for: 'decision-accepted'
+                  },
+                  'Retenue')),
+            el('div', null, rejected,
+               el('label',
+                  {for: 'decision-rejected'
+                  },
+                  'Non retenue'))),
+         field('Commentaire', comment), submit, error);
+  return {node, dirty: () => comment.value.trim() !== ''};
 }

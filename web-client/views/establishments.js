@@ -1,7 +1,7 @@
 // Establishments: for a gestionnaire, its own (one card per organisation) with their profile and
 // the "Je cherche une grappe" toggle; for everyone, those looking for a grappe in a region.
 import {establishmentPath} from '../api.js';
-import {el, field} from '../lib/dom.js';
+import {appendChildren, el, field} from '../lib/dom.js';
 import {PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
 import {regionOptions} from '../lib/regions.js';
 
@@ -15,19 +15,20 @@ export function mountEstablishments(root, app) {
       el('select', {name: 'region', 'data-testid': 'looking-region'}, regionOptions(app.regions));
   region.onchange = () => loadLooking();
   const isGestionnaire = app.me.role === 'gestionnaire' && (app.me.og ?? []).length > 0;
-  root.append(
-      el('h1', null, 'Établissements'),
-      isGestionnaire ?
-          el('section', {class: 'card', 'aria-labelledby': 'own-title'},
-             el('h2', {id: 'own-title'}, 'Mes établissements'),
-             el('p', {class: 'hint'},
-                'Le profil (logiciel DUI, publics, recherche d’une grappe) aide les porteurs à ' +
-                    'vous trouver.'),
-             own) :
-          null,
-      el('section', {class: 'card', 'aria-labelledby': 'looking-title'},
-         el('h2', {id: 'looking-title'}, 'Ils cherchent une grappe'), field('Région', region),
-         looking));
+  appendChildren(root, [
+    el('h1', null, 'Établissements'),
+    isGestionnaire ?
+        el('section', {class: 'card', 'aria-labelledby': 'own-title'},
+           el('h2', {id: 'own-title'}, 'Mes établissements'),
+           el('p', {class: 'hint'},
+              'Le profil (logiciel DUI, publics, recherche d’une grappe) aide les porteurs à ' +
+                  'vous trouver.'),
+           own) :
+        null,
+    el('section', {class: 'card', 'aria-labelledby': 'looking-title'},
+       el('h2', {id: 'looking-title'}, 'Ils cherchent une grappe'), field('Région', region),
+       looking)
+  ]);
 
   async function loadOwn() {
     own.replaceChildren(el('p', {class: 'loading'}, 'Chargement…'));

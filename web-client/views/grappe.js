@@ -1,6 +1,6 @@
 // One grappe, live: details, members with their actions, invitations, eligibility, presence,
 // activity and comments. Subscribes on mount and unsubscribes on unmount.
-import {grappePath} from '../api.js';
+import {grappeEvents} from '../api.js';
 import {el} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canAudit, isOpen, isPorteur} from '../lib/permissions.js';
@@ -11,8 +11,6 @@ import {createEligibility} from './eligibility.js';
 import {createInvitePicker} from './invite.js';
 import {renderMembers} from './members.js';
 import {createPartnersPanel} from './partners.js';
-
-const HISTORY = 15;
 
 export function mountGrappe(root, app, id) {
   const {store, conn} = app;
@@ -35,6 +33,10 @@ export function mountGrappe(root, app, id) {
   const partners = createPartnersPanel(app, id);
   const partnersSlot = el('div');
   const editorSlot = el('div');
+  // Hidden until the state arrives: no empty cards nor working forms for a grappe not read yet.
+  const columns = el('div', {class: 'columns', hidden: true});
+  const dirty = [comments.dirty, editor.dirty, eligibility.dirty];
+  for (const d of dirty) app.unsaved.add(d);
 
   root.append(
       el('div', {class: 'grappe-view', 'data-testid': 'grappe-view'},
@@ -46,15 +48,16 @@ export function mountGrappe(root, app, id) {
                                   'Historique') :
                                null),
          title, status,
-         el('div', {class: 'columns'},
-            el('div', {class: 'main-col'},
-               el('section', {class: 'card', 'aria-labelledby': 'details-title'},
-                  el('h2', {id: 'details-title'}, 'Informations'), details, editorSlot),
-               el('section', {class: 'card', 'aria-labelledby': 'members-title'},
-                  el('h2', {id: 'members-title'}, 'Établissements'), members),
-               inviteSlot, partnersSlot),
-            el('aside', {class: 'side-col'}, presence, eligibility.node, activity.node,
-               comments.node))));
+         appendTo(
+             columns,
+             el('div', {class: 'main-col'},
+                el('section', {class: 'card', 'aria-labelledby': 'details-title'},
+                   el('h2', {id: 'details-title'}, 'Informations'), details, editorSlot),
+                el('section', {class: 'card', 'aria-labelledby': 'members-title'},
+                   el('h2', {id: 'members-title'}, 'Établissements'), members),
+                inviteSlot, partnersSlot),
+             el('aside', {class: 'side-col'}, presence, eligibility.node, activity.node,
+                comments.node))));
 
   function paintState() {
     const entry = store.grappes.get(id);
@@ -62,18 +65,24 @@ export function mountGrappe(root, app, id) {
     if (!state) return;
     status.textContent = '';
     status.hidden = true;
+    columns.hidden = false;
     title.textContent = state.name;
     document.title = `${state.name} — Grappe`;
-    details.replaceChildren(...detailRows(state, app.regions));
+    details.replaceChildren(...detailRows(state, app));
     // The members table and the panels are redrawn only when what they show changed: with 200
     // members, redrawing the table for each comment would cost every viewer a frame or two.
     const slots = store.slotsVersion;
-    const membersChanged = changed('members', [state.members, state.status, entry.presence, slots]);
+    const membersChanged = changed('members', [
+      state.members, state.status, entry.presence, slots, entry.notesVersion, app.names.version,
+      store.connection.status
+    ]);
     if (membersChanged) renderMembers(members, app, id, entry);
     const porteurOpen = isPorteur(app.me, state) && isOpen(state);
     if (porteurOpen && !inviteSlot.firstChild) inviteSlot.append(invite.node);
     if (!porteurOpen) inviteSlot.replaceChildren();
-    if (isPorteur(app.me, state) && !editorSlot.firstChild) editorSlot.append(editor.node);
+    // The details can change only while the dossier is open (UpdateDetails is refused after).
+    if (porteurOpen && !editorSlot.firstChild) editorSlot.append(editor.node);
+    if (!porteurOpen) editorSlot.replaceChildren();
     if (membersChanged) invite.update();
     if (porteurOpen && !partnersSlot.firstChild) partnersSlot.append(partners.node);
     if (!porteurOpen) partnersSlot.replaceChildren();
@@ -97,40 +106,47 @@ export function mountGrappe(root, app, id) {
 
   function paintPresence() {
     const entry = store.grappes.get(id);
-    renderPresence(presence, app.me, entry?.presence ?? []);
+    renderPresence(presence, app.me, entry?.presence ?? [], store.connection.status);
     if (entry?.state) paintState();
   }
 
   const off = store.listen((change) => {
-    if (change.kind === 'slot') return paintState();
+    if (change.kind === 'slot' || change.kind === 'names') return paintState();
+    if (change.kind === 'connection') return paintPresence();
     if (change.kind === 'error' && !store.grappes.get(id)?.state &&
         (change.error.code === 'not_found' || change.error.code === 'forbidden')) {
-      status.hidden = false;
-      status.className = 'error';
-      status.textContent = 'Cette grappe est introuvable ou vous n’y avez pas accès.';
-      return;
+      return showNotFound();
     }
     if (change.grappe !== id) return;
     if (change.kind === 'presence') paintPresence();
     if (change.kind === 'state') {
       paintState();
-      if (!historyAsked) loadRecentHistory();
+      if (!historyAsked) loadHistory();
     }
-    if (change.kind === 'activity') activity.update(store.grappes.get(id).activity);
+    if (change.kind === 'activity') paintState();
   });
-  // The activity feed starts with the last events before the snapshot, then grows live.
+  // The events before the snapshot: the activity feed's last ones, and each member's latest
+  // (its invitation message or reason shows in the members table). Then both grow live.
   let historyAsked = false;
-  async function loadRecentHistory() {
+  async function loadHistory() {
     historyAsked = true;
-    const version = store.versionOf(id) ?? 0;
     try {
-      const {events} = await app.api.get(
-          `${grappePath(id)}/events`,
-          {fromVersion: Math.max(0, version - HISTORY), limit: HISTORY});
-      store.addHistory(id, events);
+      store.addHistory(id, await grappeEvents(app.api, id));
     } catch {
       // The feed still shows what arrives live.
     }
+  }
+
+  // An id the server does not know (or hides): one clear message, and nothing to act on.
+  function showNotFound() {
+    document.title = 'Grappe introuvable — Grappe';
+    root.replaceChildren(
+        el('div', {class: 'grappe-view', 'data-testid': 'grappe-not-found'},
+           el('div', {class: 'crumbs'}, el('a', {href: '#/'}, '← Toutes les grappes')),
+           el('h1', {'data-testid': 'grappe-name'}, 'Grappe introuvable'),
+           el('p', {role: 'alert'},
+              'Aucune grappe ne correspond à cette adresse, ou vous n’y avez pas accès. ',
+              'Vérifiez le lien reçu, ou retrouvez la grappe dans la liste.')));
   }
 
   paintPresence();
@@ -138,6 +154,7 @@ export function mountGrappe(root, app, id) {
   conn.setPresence(id, 'viewing');
   return () => {
     off();
+    for (const d of dirty) app.unsaved.delete(d);
     invite.dispose();
     partners.dispose();
     conn.unsubscribe(id);
@@ -145,13 +162,18 @@ export function mountGrappe(root, app, id) {
   };
 }
 
-function detailRows(s, regions) {
+function appendTo(node, ...children) {
+  node.append(...children);
+  return node;
+}
+
+function detailRows(s, {regions, names}) {
   const row =
       (term, value, testid) => [el('dt', null, term), el('dd', {'data-testid': testid}, value)];
   return [
     row('Appel à projets', s.call),
     row('Région', regions.name(s.region)),
-    row('Porteur (EJ)', s.porteur),
+    row('Porteur', names.organisation(s.porteur), 'grappe-porteur'),
     row('DUI',
         s.dui ? `${s.dui.software || '—'} (${s.dui.vendor || 'éditeur non précisé'})` :
                 'Non renseigné'),

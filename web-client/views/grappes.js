@@ -1,5 +1,5 @@
 // The grappes the user may read: filters, counts, progress towards the threshold; creation.
-import {el, field} from '../lib/dom.js';
+import {appendChildren, el, field} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canCreate} from '../lib/permissions.js';
 import {regionOptions} from '../lib/regions.js';
@@ -11,6 +11,9 @@ export function mountGrappes(root, app) {
       el('div', {'data-testid': 'grappes-list', 'aria-live': 'polite', 'aria-busy': 'true'});
   const filters = {call: '', region: '', status: ''};
   let aborter = null;
+  let shown = null;  // the last list read, drawn again when organisation names arrive
+  const create = canCreate(app.me) ? createForm(app) : null;
+  const paint = () => list.replaceChildren(renderList(shown, app));
 
   async function load() {
     aborter?.abort();
@@ -18,7 +21,8 @@ export function mountGrappes(root, app) {
     list.setAttribute('aria-busy', 'true');
     try {
       const {grappes} = await app.api.get('/api/grappes', filters, aborter.signal);
-      list.replaceChildren(renderList(grappes, app.regions));
+      shown = grappes;
+      paint();
       list.setAttribute('aria-busy', 'false');
     } catch (e) {
       if (e.name === 'AbortError') return;
@@ -28,12 +32,21 @@ export function mountGrappes(root, app) {
     }
   }
 
-  root.append(
-      el('h1', null, 'Grappes'), filterForm(filters, load, app.regions),
-      canCreate(app.me) ? createForm(app) : null, list);
+  // appendChildren skips null: a role that may not create gets no form (nor the word "null").
+  appendChildren(
+      root,
+      [el('h1', null, 'Grappes'), filterForm(filters, load, app.regions), create?.node, list]);
   list.append(el('p', {class: 'loading'}, 'Chargement…'));
   load();
-  return () => aborter?.abort();
+  const off = app.store.listen((change) => {
+    if (change.kind !== 'names') return;
+    if (shown) paint();
+    create?.refresh();
+  });
+  return () => {
+    off();
+    aborter?.abort();
+  };
 }
 
 function filterForm(filters, load, regions) {
@@ -58,7 +71,7 @@ function filterForm(filters, load, regions) {
       el('button', {type: 'submit'}, 'Filtrer'));
 }
 
-function renderList(grappes, regions) {
+function renderList(grappes, {regions, names}) {
   if (!grappes.length) return el('p', {class: 'empty'}, 'Aucune grappe ne correspond.');
   return el(
       'ul', {class: 'grappe-cards plain'},
@@ -70,7 +83,8 @@ function renderList(grappes, regions) {
               },
                  el('h2', null, el('a', {href: `#/grappe/${encodeURIComponent(g.id)}`}, g.name)),
                  el('p', {class: 'meta'},
-                    `Appel ${g.call} · ${regions.name(g.region)} · porteur ${g.porteur} · `,
+                    `Appel ${g.call} · ${regions.name(g.region)} · porteur ${
+                        names.organisation(g.porteur)} · `,
                     el('span', {class: `badge status-${g.status}`},
                        label(GRAPPE_STATUS_LABELS, g.status))),
                  progress(g.counts?.accepted ?? 0, g.threshold), countsLine(g.counts ?? {}))));

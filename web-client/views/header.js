@@ -20,16 +20,19 @@ export function renderHeader(app) {
   replace(
       identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
-      organisations(app.me, app.regions),
+      organisations(app.me, app),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},
          'Se déconnecter'));
 }
 
-function organisations(me, regions) {
+// The user's organisations by name (lib/names.js), or its regions.
+function organisations(me, {regions, names}) {
   if ((me.og ?? []).length) {
     return el(
-        'span', {class: 'orgs', title: 'Organismes gestionnaires (FINESS EJ)'},
-        `OG : ${me.og.join(', ')}`);
+        'span',
+        {class: 'orgs', title: 'Organismes gestionnaires (FINESS EJ)', 'data-testid': 'orgs'},
+        `${me.og.length > 1 ? 'Organismes' : 'Organisme'} : ${
+            me.og.map((ej) => names.organisation(ej)).join(', ')}`);
   }
   if ((me.regions ?? []).length) {
     return el(

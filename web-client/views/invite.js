@@ -5,6 +5,7 @@ import {debounce, el, field} from '../lib/dom.js';
 import {label, MEMBER_STATUS_LABELS, PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
 
 const MIN_QUERY = 2;
+const MAX_QUERY = 200;  // the server refuses longer searches (bad_request)
 const LIMIT = 10;
 
 export function createInvitePicker(app, grappe) {
@@ -24,6 +25,12 @@ export function createInvitePicker(app, grappe) {
     if (q.length < MIN_QUERY) {
       found = [];
       status.textContent = '';
+      return paint();
+    }
+    if (q.length > MAX_QUERY) {
+      found = [];
+      status.textContent = `Recherche trop longue (${q.length} caractères) : ${
+          MAX_QUERY} au plus. Un mot du nom, la commune ou le numéro FINESS suffit.`;
       return paint();
     }
     aborter = new AbortController();

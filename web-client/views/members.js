@@ -3,6 +3,7 @@
 import {askText} from '../lib/dialog.js';
 import {el, formatDateTime, renderKeepingFocus} from '../lib/dom.js';
 import {label, MEMBER_STATUS_LABELS, rejectionText} from '../lib/labels.js';
+import {noteNode} from '../lib/notes.js';
 import {isOpen, isPorteur, managesMember} from '../lib/permissions.js';
 
 const STATUS_ORDER = ['accepted', 'invited', 'declined', 'withdrawn', 'removed', 'revoked'];
@@ -13,9 +14,16 @@ export function sortedMembers(members) {
           String(a.name).localeCompare(String(b.name), 'fr'));
 }
 
-// Read-only when `app` is null (time travel).
-export function membersTable(
-    members, {app = null, grappe = null, state = null, presence = []} = {}) {
+// Read-only when `app` is null (time travel). notes: finess → the member's latest event, whose
+// message or reason shows under its status; names: lib/names.js, for organisations and categories.
+export function membersTable(members, {
+  app = null,
+  grappe = null,
+  state = null,
+  presence = [],
+  notes = new Map(),
+  names = app?.names
+} = {}) {
   if (!members.length) {
     return el(
         'p', {class: 'empty', 'data-testid': 'members-empty'},
@@ -23,11 +31,11 @@ export function membersTable(
   }
   const withActions = !!app;
   return el(
-      'table', {class: 'members', 'data-testid': 'members'},
+      'table', {class: 'members stacked', 'data-testid': 'members'},
       el('caption', {class: 'visually-hidden'}, 'Établissements de la grappe'),
       el('thead', null,
          el('tr', null,
-            ['Établissement', 'EJ', 'Catégorie', 'Dépt', 'Statut', 'Depuis'].map(
+            ['Établissement', 'Organisme', 'Catégorie', 'Dépt', 'Statut', 'Depuis'].map(
                 (h) => el('th', {scope: 'col'}, h)),
             withActions ? el('th', {scope: 'col'}, 'Actions') : null)),
       el('tbody', null,
@@ -38,18 +46,29 @@ export function membersTable(
                    'data-status': m.status,
                    class: `row-${m.status}`,
                  },
-                    el('th', {scope: 'row'}, el('span', {class: 'name'}, m.name ?? m.finess),
+                    el('th', {scope: 'row', 'data-key': `member-${m.finess}`, tabindex: -1},
+                       el('span', {class: 'name'}, m.name ?? m.finess),
                        el('span', {class: 'finess'}, m.finess), editorsOf(presence, m.finess)),
-                    el('td', null, m.ej ?? ''), el('td', null, m.category ?? ''),
-                    el('td', null, m.departement ?? ''),
-                    el('td', {'data-testid': 'member-status'},
+                    el('td', {'data-label': 'Organisme', 'data-testid': 'member-ej'},
+                       names ? names.organisation(m.ej) : m.ej ?? ''),
+                    el('td', {'data-label': 'Catégorie', 'data-testid': 'member-category'},
+                       categoryText(names, m.category)),
+                    el('td', {'data-label': 'Dépt'}, m.departement ?? ''),
+                    el('td', {'data-label': 'Statut', 'data-testid': 'member-status'},
                        el('span', {class: `badge member-${m.status}`},
-                          label(MEMBER_STATUS_LABELS, m.status))),
-                    el('td', null, formatDateTime(m.since)),
+                          label(MEMBER_STATUS_LABELS, m.status)),
+                       noteNode(notes.get(m.finess))),
+                    el('td', {'data-label': 'Depuis'}, formatDateTime(m.since)),
                     withActions ?
-                        el('td', null,
+                        el('td', {class: 'row-actions'},
                            el('div', {class: 'actions'}, rowActions(app, grappe, state, m))) :
                         null))));
+}
+
+// "Établissement d'hébergement… (500)"; the code alone while its label is unknown.
+function categoryText(names, code) {
+  const text = names?.category(code);
+  return text ? [text, ' ', el('span', {class: 'code'}, `(${code})`)] : code ?? '';
 }
 
 function editorsOf(presence, finess) {
@@ -72,10 +91,13 @@ function rowActions(app, grappe, state, m) {
   const porteur = isPorteur(app.me, state);
   const manages = managesMember(app.me, m);
   const who = m.name ?? m.finess;
-  const act = (text, testid, handler) => buttons.push(
+  // A repaint replacing the button (pending, done) leaves the focus on the row's heading.
+  const act = (text, testid, handler, kind = null) => buttons.push(
       el('button', {
         type: 'button',
+        class: kind,
         'data-key': `${testid}-${m.finess}`,
+        'data-fallback': `member-${m.finess}`,
         'data-testid': `${testid}-${m.finess}`,
         'aria-label': `${text} — ${who}`,
         onclick: handler,
@@ -95,20 +117,23 @@ function rowActions(app, grappe, state, m) {
   };
   if (isOpen(state)) {
     if (porteur && m.status === 'invited') {
-      act('Révoquer', 'revoke', () => run('RevokeInvitation', {}, 'Révocation'));
+      act('Révoquer', 'revoke', () => run('RevokeInvitation', {}, 'Révocation'), 'secondary');
     }
     if (porteur && m.status === 'accepted') {
       act('Retirer', 'remove',
-          () => withReason('Retirer de la grappe', true, 'RemoveMember', 'Retrait'));
+          () => withReason('Retirer de la grappe', true, 'RemoveMember', 'Retrait'),
+          'secondary danger');
     }
     if (manages && m.status === 'invited') {
       act('Accepter', 'accept', () => run('AcceptInvitation', {}, 'Acceptation'));
       act('Décliner', 'decline',
-          () => withReason('Décliner l’invitation', false, 'DeclineInvitation', 'Refus'));
+          () => withReason('Décliner l’invitation', false, 'DeclineInvitation', 'Refus'),
+          'secondary danger');
     }
     if (manages && !porteur && m.status === 'accepted') {
       act('Se retirer', 'withdraw',
-          () => withReason('Se retirer de la grappe', true, 'WithdrawMembership', 'Retrait'));
+          () => withReason('Se retirer de la grappe', true, 'WithdrawMembership', 'Retrait'),
+          'secondary danger');
     }
   }
   const rejection = slot?.rejection ?
@@ -120,9 +145,12 @@ function rowActions(app, grappe, state, m) {
   return [buttons, rejection];
 }
 
+// Others' presence ("✎ … modifie") only while this client is online: offline it may be stale.
 export function renderMembers(root, app, grappe, entry) {
+  const presence = app.store.connection.status === 'online' ? entry.presence : [];
   renderKeepingFocus(
       root,
       membersTable(
-          entry.state.members ?? [], {app, grappe, state: entry.state, presence: entry.presence}));
+          entry.state.members ?? [],
+          {app, grappe, state: entry.state, presence, notes: entry.memberEvents}));
 }
