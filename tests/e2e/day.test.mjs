@@ -373,5 +373,15 @@ describe('a real day with the web client', () => {
       await form.getByRole('button', {name: 'Créer la grappe'}).click();
       await waitText(page.getByTestId('create-error'), 'Donnez un nom à la grappe.');
     });
+
+    await t.test('20: a region where the porteur has no establishment is pointed out', async () => {
+      const api = scene.api(cast.porteur);
+      const own = (await api.get(`/api/establishments?ej=${cast.porteur.og[0]}&limit=500`)).data;
+      const theirs = new Set(own.establishments.map((e) => e.region));
+      const {regions} = (await api.get('/api/reference/regions')).data;
+      const elsewhere = regions.find((r) => !theirs.has(r.code)).code;
+      await page.getByTestId('create-form').getByLabel('Région').selectOption(elsewhere);
+      await waitText(page.getByTestId('create-region-warning'), 'n’a aucun établissement en');
+    });
   });
 });

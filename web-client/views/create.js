@@ -15,11 +15,18 @@ export function createForm(app) {
   const software = el('input', {type: 'text', name: 'software'});
   const message = el('p', {class: 'error', role: 'alert', 'data-testid': 'create-error'});
   const submit = el('button', {type: 'submit'}, 'Créer la grappe');
+  const regionWarning =
+      el('p', {class: 'warning', role: 'status', 'data-testid': 'create-region-warning'});
+  const checkRegion = regionCheck(app, porteur, region, regionWarning);
   const guessRegion = () => {
     const r = app.regions.ofFiness(porteur.value);
     if (r) region.value = r;
   };
-  porteur.onchange = guessRegion;
+  porteur.onchange = () => {
+    guessRegion();
+    checkRegion();
+  };
+  region.onchange = checkRegion;
   guessRegion();
 
   async function create(e) {
@@ -56,11 +63,37 @@ export function createForm(app) {
       'details', {class: 'card create'}, el('summary', null, 'Créer une grappe'),
       el('form', {onsubmit: create, 'data-testid': 'create-form'}, field('Nom de la grappe', name),
          field('Appel à projets', call), field('Porteur (FINESS EJ)', porteur),
-         field('Région', region), field('Description', description),
+         field('Région', region), regionWarning, field('Description', description),
          field('Éditeur du DUI', vendor), field('Logiciel DUI', software), submit, message));
+  node.addEventListener('toggle', () => node.open && checkRegion());
   // Organisation names arrive after the form is drawn.
   const refresh = () => {
     for (const o of porteur.options) o.textContent = app.names.organisation(o.value);
   };
   return {node, refresh};
+}
+
+// Warns (without refusing) when the porteur has no establishment in the chosen region, as the
+// registry says (GET /api/establishments?ej=, read once per organisation).
+function regionCheck(app, porteur, region, warning) {
+  const regionsOf = new Map();  // EJ → Set of the regions of its establishments
+  return async () => {
+    const ej = porteur.value;
+    const code = region.value;
+    if (!regionsOf.has(ej)) {
+      try {
+        const {establishments = []} = await app.api.get('/api/establishments', {ej, limit: 500});
+        regionsOf.set(ej, new Set(establishments.map((e) => e.region)));
+      } catch {
+        return;  // unknown: no warning
+      }
+    }
+    if (porteur.value !== ej || region.value !== code) return;  // changed meanwhile
+    const theirs = regionsOf.get(ej);
+    warning.textContent = theirs.size && !theirs.has(code) ?
+        `${app.names.organisation(ej)} n’a aucun établissement en ${
+            app.regions.name(code)} : vérifiez la région. Ses établissements sont en ${
+                [...theirs].map((r) => app.regions.name(r)).join(', ')}.` :
+        '';
+  };
 }
