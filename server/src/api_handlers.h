@@ -51,6 +51,17 @@ void list_projections(ServerContext& ctx, Call& call);
 void rebuild_projection(ServerContext& ctx, Call& call);
 void post_backup(ServerContext& ctx, Call& call);
 
+// api_log.cpp: the verifiable log. GET /checkpoint, /api/log/key, /api/log/proof/consistency
+// (public), /api/log/proof/inclusion, /api/grappes/{grappe}/receipt (readers of the event's
+// grappe), POST /api/log/cosignature (configured witnesses); get_tile answers GET /tile/….
+void get_checkpoint(ServerContext& ctx, Call& call);
+void get_log_key(ServerContext& ctx, Call& call);
+void get_consistency(ServerContext& ctx, Call& call);
+void get_inclusion(ServerContext& ctx, Call& call);
+void get_receipt(ServerContext& ctx, Call& call);
+void post_cosignature(ServerContext& ctx, Call& call);
+Response get_tile(ServerContext& ctx, const Request& req, std::string_view path);
+
 // Shared by the handlers.
 
 // The user of the request's bearer token, or nullopt; a token that names no user counts as a

@@ -28,6 +28,12 @@ const Router& api_router() {
       {V::put, "/api/establishments/{finess}/profile", kSignedIn, put_profile},
       {V::get, "/api/reference/regions", kSignedIn, get_regions},
       {V::get, "/api/audit/verify", kSignedIn, get_verify},
+      {V::get, "/checkpoint", kPublic, get_checkpoint},
+      {V::get, "/api/log/key", kPublic, get_log_key},
+      {V::get, "/api/log/proof/consistency", kPublic, get_consistency},
+      {V::get, "/api/log/proof/inclusion", kSignedIn, get_inclusion},
+      {V::post, "/api/log/cosignature", kPublic, post_cosignature},
+      {V::get, "/api/grappes/{grappe}/receipt", kSignedIn, get_receipt},
       {V::get, "/api/admin/users", kSignedIn, list_users},
       {V::get, "/api/admin/users/{user}", kSignedIn, get_user},
       {V::put, "/api/admin/users/{user}", kSignedIn, put_user},
@@ -42,7 +48,11 @@ const Router& api_router() {
 void route(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& reply) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
-  if (!path.starts_with("/api/") && path != "/healthz" && path != "/metrics") {
+  if (path.starts_with("/tile/") && req.method() == http::verb::get) {
+    return reply(get_tile(ctx, req, path));
+  }
+  if (!path.starts_with("/api/") && path != "/healthz" && path != "/metrics" &&
+      path != "/checkpoint") {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       return reply(error_response(req, 405, "bad_request", "method not allowed"));
     }

@@ -124,6 +124,20 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   auto limit_flags = add_limit_options(app, o);
+  app.add_option("--log-key", o.log_key,
+                 "the checkpoints' Ed25519 key (PRIVATE+KEY+… note format, mode 0600); default "
+                 "<data>/log-key, created when missing")
+      ->check(CLI::ExistingFile);
+  app.add_option("--log-origin", o.log_origin,
+                 "the log's name in its checkpoints (default: the key's, grappe/<data folder id>)");
+  app.add_option("--checkpoint-interval", o.checkpoint_interval,
+                 "seconds between signed checkpoints while the log grows")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  app.add_option("--witness-key-file", o.witness_key_files,
+                 "file of witness verifier keys (<name>+<id>+<base64>, type 0x04) whose "
+                 "cosignatures are accepted; repeatable")
+      ->check(CLI::ExistingFile);
   app.set_version_flag("--version", kServerVersion);
   try {
     app.parse(argc, argv);
@@ -182,6 +196,17 @@ int serve(const Options& options, Inputs& inputs) {
     return 1;
   }
   auto store = std::move(*opened);
+  TransparencyOptions log_options{
+      options.data, options.log_key, options.log_origin,
+      std::chrono::milliseconds(static_cast<long>(options.checkpoint_interval * 1000)),
+      options.witness_key_files};
+  auto log_key = load_log_key(log_options);
+  auto witnesses = load_witness_keys(options.witness_key_files);
+  if (!log_key || !witnesses) {
+    std::cerr << "grappe-server: " << (log_key ? witnesses.error() : log_key.error()) << "\n";
+    return kExitBadInput;
+  }
+  TransparencyLog tlog(*store, std::move(*log_key), std::move(*witnesses), log_options.interval);
   ReadModels models;
   Hub hub;
   Metrics metrics;
@@ -191,10 +216,12 @@ int serve(const Options& options, Inputs& inputs) {
   net::thread_pool background(1);
   net::thread_pool readers(2);
   Limits limits(options.limits, metrics.registry());
-  ServerContext ctx{
-      options,  *store,  inputs.registry, inputs.config, models,     hub,    projector, writer,
-      commands, metrics, background,      readers,       inputs.web, limits, {},        {}};
+  ServerContext ctx{options,    *store,    inputs.registry, inputs.config, models,
+                    hub,        projector, writer,          commands,      metrics,
+                    background, readers,   inputs.web,      limits,        tlog,
+                    {},         {}};
   projector.start();
+  tlog.start();
   apply_users(ctx, inputs.users);
   auto demo_list = demo_users(inputs.registry);
   if (demo) seed_demo(ctx, demo_list);
@@ -224,6 +251,7 @@ int serve(const Options& options, Inputs& inputs) {
   background.join();
   readers.join();
   projector.stop();
+  tlog.stop();
   writer.stop();  // before the store it watches closes
   store.reset();  // finishes queued appends, closes RocksDB
   spdlog::info("stopped cleanly");

@@ -29,6 +29,11 @@ struct Options {
   LimitOptions limits;
   std::vector<std::string> allowed_origins;  // besides the server's own (--allowed-origin)
   int hello_timeout = 10;  // seconds a WebSocket may stay without a successful hello
+  // Verifiable history (PROTOCOL.md v2): the checkpoints' key, origin, interval, witnesses.
+  std::optional<std::filesystem::path> log_key;
+  std::string log_origin;
+  double checkpoint_interval = 1.0;  // seconds
+  std::vector<std::filesystem::path> witness_key_files;
 };
 
 // Splits "HOST:PORT"; false when malformed.

@@ -41,9 +41,11 @@ struct InProcess {
     commands.emplace(*writer, models, registry, config, metrics);
     projector.emplace(*store, models, hub);
     limits_.emplace(options.limits, metrics.registry());
+    tlog.emplace(*store, *tlog::SigningKey::generate("grappe/test", tlog::kNoteKey),
+                 std::vector<tlog::VerifierKey>{}, std::chrono::seconds(1));
     // Parenthesised aggregate initialisation: ServerContext holds a mutex and cannot move.
     ctx.emplace(options, *store, registry, config, models, hub, *projector, *writer, *commands,
-                metrics, background, readers, files, *limits_);
+                metrics, background, readers, files, *limits_, *tlog);
     projector->start();
     add_user({"porteur", "Porteur", domain::Role::kGestionnaire, {kOgPorteur}, {}});
     add_user({"auditor", "Auditrice", domain::Role::kAuditor, {}, {}});
@@ -74,6 +76,7 @@ struct InProcess {
   boost::asio::thread_pool readers{1};
   server::StaticFiles files;
   std::optional<server::Limits> limits_;
+  std::optional<server::TransparencyLog> tlog;
   std::optional<server::ServerContext> ctx;
 };
 
