@@ -12,7 +12,7 @@ export class Store {
     // id → {state, version, presence, activity, memberEvents (finess → latest event),
     // notesVersion}
     this.grappes = new Map();
-    this.slots = new Map();  // slot key → {pending: bool, rejection?, label?}
+    this.slots = new Map();  // slot key → {pending: bool, rejection?, label?, done?}
     this.slotsVersion = 0;   // bumped on every slot change, for views that redraw on change
     this.listeners = new Set();
   }
@@ -139,6 +139,13 @@ export class Store {
   setRejected(slot, rejection) {
     this.slotsVersion += 1;
     this.slots.set(slot, {pending: false, rejection});
+    this.emit({kind: 'slot', slot});
+  }
+
+  // A command of the slot was acknowledged and is worth recalling (done: {text, version}).
+  setDone(slot, done) {
+    this.slotsVersion += 1;
+    this.slots.set(slot, {pending: false, done});
     this.emit({kind: 'slot', slot});
   }
 

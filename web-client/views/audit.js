@@ -7,6 +7,7 @@ import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {decisionNode, noteNode} from '../lib/notes.js';
 
 import {membersTable} from './members.js';
+import {receiptButton} from './proof.js';
 
 const names = new Map();
 const nameOf = (finess) => names.get(finess);
@@ -103,7 +104,8 @@ export function mountAudit(root, app, id) {
     for (const e of events)
       if (e.data?.name && e.data?.finess) names.set(e.data.finess, e.data.name);
     slider.max = String(Math.max(1, events.length));
-    timeline.replaceChildren(...events.map((e) => timelineItem(e, goTo)));
+    const proof = (e) => receiptButton(app, id, e.version, {verify: true});
+    timeline.replaceChildren(...events.map((e) => timelineItem(e, goTo, proof)));
     if (events.length) goTo(events.length);
   })();
   loadVerification(app, verify);
@@ -115,8 +117,9 @@ export function mountAudit(root, app, id) {
 }
 
 // One event of the timeline: the button that travels to its version (named by what happened),
-// the words attached to it (reason, message, comment) and its hash in the log's chain.
-function timelineItem(e, goTo) {
+// the words attached to it (reason, message, comment), its hash in the log's chain and, with
+// `proof(e)`, the download of its receipt, checked in the browser.
+function timelineItem(e, goTo, proof = null) {
   return el(
       'li', {'data-testid': `timeline-item-${e.version}`},
       el('button', {
@@ -127,7 +130,7 @@ function timelineItem(e, goTo) {
         onclick: () => goTo(e.version),
       },
          `v${e.version} · ${formatDateTime(e.at)} · ${e.actor?.name ?? ''} ${describe(e, nameOf)}`),
-      noteNode(e), hashNode(e.hash, true));
+      noteNode(e), hashNode(e.hash, true), proof?.(e));
 }
 
 // The event's hash: in full, or its first 12 characters with the rest in a tooltip.

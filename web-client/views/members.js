@@ -6,7 +6,17 @@ import {label, MEMBER_STATUS_LABELS, rejectionText} from '../lib/labels.js';
 import {noteNode} from '../lib/notes.js';
 import {isOpen, isPorteur, managesMember} from '../lib/permissions.js';
 
+import {receiptButton} from './proof.js';
+
 const STATUS_ORDER = ['accepted', 'invited', 'declined', 'withdrawn', 'removed', 'revoked'];
+// A gestionnaire's own answers, whose receipt is offered once acknowledged.
+const RECORDED = {
+  AcceptInvitation: 'Acceptation enregistrée',
+  DeclineInvitation: 'Refus enregistré',
+  WithdrawMembership: 'Retrait enregistré'
+};
+// slot.done → its offer, kept across the table's redraws (with what it said after a download).
+const offers = new WeakMap();
 
 export function sortedMembers(members) {
   return [...members].sort(
@@ -103,8 +113,10 @@ function rowActions(app, grappe, state, m) {
         onclick: handler,
       },
          text));
-  const run = (name, payload, text) =>
-      app.run(key, grappe, name, {finess: m.finess, ...payload}, {label: text});
+  const run = async (name, payload, text) => {
+    const ack = await app.run(key, grappe, name, {finess: m.finess, ...payload}, {label: text});
+    if (ack && RECORDED[name]) app.store.setDone(key, {text: RECORDED[name], version: ack.version});
+  };
   const withReason = async (title, required, name, text) => {
     app.conn.setPresence(grappe, 'editing', m.finess);
     const reason = await askText({
@@ -142,7 +154,18 @@ function rowActions(app, grappe, state, m) {
          el('button', {type: 'button', class: 'link', onclick: () => app.store.clearSlot(key)},
             'OK')) :
       null;
-  return [buttons, rejection];
+  return [buttons, rejection, slot?.done ? doneNode(app, grappe, slot.done) : null];
+}
+
+// "Acceptation enregistrée (version V)" and the download of that event's receipt.
+function doneNode(app, grappe, done) {
+  if (!offers.has(done)) {
+    offers.set(
+        done,
+        el('div', {class: 'ok receipt-done', 'data-testid': 'receipt-done'},
+           `${done.text} (version ${done.version}). `, receiptButton(app, grappe, done.version)));
+  }
+  return offers.get(done);
 }
 
 // Others' presence ("✎ … modifie") only while this client is online: offline it may be stale.
