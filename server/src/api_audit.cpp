@@ -13,7 +13,11 @@ void get_verify(ServerContext& ctx, Call& call) {
   // Recomputing the chain reads the whole log: not on the connection's thread.
   boost::asio::post(ctx.background, [&ctx, req = call.req, reply = call.reply] {
     auto result = ctx.store.verify();
-    nlohmann::json body = {{"ok", result.ok}, {"events", result.events}, {"head", result.head}};
+    nlohmann::json body = {{"ok", result.ok},
+                           {"events", result.events},
+                           {"head", result.head},
+                           {"root", result.root},
+                           {"checkpoint", result.checkpoint}};
     if (result.first_bad_position) {
       body["firstBadPosition"] = *result.first_bad_position;
       body["problem"] = result.problem;

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
 
   // One line per subcommand, in the order --help lists them.
   add_verify_command(app, g);
+  add_verify_receipt_command(app, g);
   add_rebuild_command(app, g);
   add_history_command(app, g);
   add_replay_command(app, g);
