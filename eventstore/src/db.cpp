@@ -57,6 +57,17 @@ class WholeKeySpace final : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
 
+// The height byte of a `tree` key: at each height, subtrees are completed in index order, so
+// each insert goes right after the previous one of its height.
+class TreeHeight final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "grappe.TreeHeight"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() >= 1; }
+};
+
 // The store's column families, with their options.
 std::vector<rocksdb::ColumnFamilyDescriptor> column_families() {
   rocksdb::ColumnFamilyOptions cfo;
@@ -96,7 +107,9 @@ std::vector<rocksdb::ColumnFamilyDescriptor> column_families() {
   cfs.emplace_back("projections", projections_cfo);
   // Subtree hashes: looked up one by one for proofs, read in runs for tiles; written in
   // ascending index order at each height.
-  cfs.emplace_back("tree", cfo);
+  rocksdb::ColumnFamilyOptions tree_cfo;
+  tree_cfo.memtable_insert_with_hint_prefix_extractor = std::make_shared<TreeHeight>();
+  cfs.emplace_back("tree", tree_cfo);
   cfs.emplace_back("checkpoints", cfo);
   return cfs;
 }

@@ -2,9 +2,12 @@
 //
 // Leaf i (0-based) is the record at position i + 1; its hash is SHA-256(0x00 ‖ canonical bytes).
 // A node's hash is SHA-256(0x01 ‖ left ‖ right). The store keeps the hash of every perfect
-// subtree, at every height, in the `tree` column family: key = u8 height ‖ u64be index, where the
-// subtree (height h, index i) covers leaves [i·2^h, (i+1)·2^h). These are golang.org/x/mod's
-// "stored hashes"; a C2SP tlog-tiles tile of level L is a run of the height-8L ones.
+// subtree of height kMinStoredHeight and more in the `tree` column family: key = u8 height ‖
+// u64be index, where the subtree (height h, index i) covers leaves [i·2^h, (i+1)·2^h). Lower
+// subtrees are recomputed from their records when read (at most 2^kMinStoredHeight adjacent
+// records, read in one scan): an append then writes one tree entry per 2^kMinStoredHeight
+// records instead of two per record. These are golang.org/x/mod's "stored hashes"; a C2SP
+// tlog-tiles tile of level L ≥ 1 is a run of the height-8L ones, a level-0 tile the records'.
 //
 // Hashes are raw 32-byte strings. Nothing here touches RocksDB: reads go through a HashReader.
 #pragma once
@@ -19,6 +22,8 @@
 #include "grappe/eventstore/store.h"
 
 namespace grappe::es::detail {
+
+inline constexpr unsigned kMinStoredHeight = 4;
 
 std::string leaf_hash(std::string_view canonical);
 std::string node_hash(std::string_view left, std::string_view right);

@@ -22,12 +22,12 @@ using detail::make_error;
 class RocksStore final : public Store {
  public:
   RocksStore(std::unique_ptr<detail::Db> db, StoreOptions options, std::uint64_t tail_position,
-             std::string tail_hash, detail::TreeEdge tree)
+             std::string tail_hash, std::expected<detail::TreeEdge, StoreError> tree)
       : options_(options),
         db_(std::move(db)),
         fanout_(std::make_shared<detail::Fanout>()),
         writer_(*db_, *fanout_, options.max_batch_events, options.write_retry_interval,
-                tail_position, std::move(tail_hash), std::move(tree)) {}
+                tail_position, std::move(tail_hash), std::move(tree), options.merkle_tree) {}
 
   ~RocksStore() override {
     writer_.stop();             // finishes queued appends
@@ -215,10 +215,12 @@ std::expected<std::unique_ptr<Store>, StoreError> Store::open(const std::filesys
   if (!db) return std::unexpected(db.error());
   auto tail = (*db)->tail();
   if (!tail) return std::unexpected(tail.error());
+  // A tree that cannot be read (records missing) leaves the store open for reads and verify(),
+  // with writes refused; an I/O error fails the open.
   auto tree = detail::upgrade_tree(**db, tail->first, options.tree_progress);
-  if (!tree) return std::unexpected(tree.error());
+  if (!tree && tree.error().code != StoreErrc::kCorrupt) return std::unexpected(tree.error());
   return std::make_unique<RocksStore>(std::move(*db), options, tail->first, std::move(tail->second),
-                                      std::move(*tree));
+                                      std::move(tree));
 }
 
 }  // namespace grappe::es

@@ -27,10 +27,50 @@ StoreError invalid(std::string message) {
   return make_error(StoreErrc::kInvalidArgument, std::move(message));
 }
 
+// A level-0 tile: the leaf hashes of the records at positions first + 1 … first + width.
+std::expected<std::string, StoreError> leaf_tile(const Db::Lease& lease, Db& db,
+                                                 std::uint64_t first, unsigned width) {
+  std::string out;
+  out.reserve(width * kHashSize);
+  std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(rocksdb::ReadOptions(), db.log()));
+  std::uint64_t want = first + 1;
+  for (it->Seek(be64(want)); it->Valid() && want <= first + width; it->Next(), ++want) {
+    std::string_view canonical, hash;
+    if (it->key().ToStringView() != be64(want) ||
+        !split_value(it->value().ToStringView(), canonical, hash)) {
+      break;
+    }
+    out += leaf_hash(canonical);
+  }
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read tile"));
+  if (want != first + width + 1) return std::unexpected(invalid("tile not available yet"));
+  return out;
+}
+
+// The hash of the perfect subtree (height, index) computed from its 2^height records.
+std::expected<std::string, StoreError> subtree_of_records(Db& db, unsigned height,
+                                                          std::uint64_t index) {
+  const std::uint64_t count = std::uint64_t{1} << height;
+  auto lease = db.lease();
+  if (!lease) return std::unexpected(closed_for_recovery());
+  auto leaves = leaf_tile(lease, db, index * count, static_cast<unsigned>(count));
+  if (!leaves && leaves.error().code == StoreErrc::kInvalidArgument) {
+    return std::unexpected(make_error(
+        StoreErrc::kCorrupt, "records " + std::to_string(index * count + 1) + "–" +
+                                 std::to_string((index + 1) * count) + " are not all in the log"));
+  }
+  if (!leaves) return leaves;
+  TreeEdge edge;
+  for (std::uint64_t i = 0; i < count; ++i)
+    edge.append(leaves->substr(i * kHashSize, kHashSize), {});
+  return edge.root();
+}
+
 }  // namespace
 
 HashReader hash_reader(Db& db) {
   return [&db](unsigned height, std::uint64_t index) -> std::expected<std::string, StoreError> {
+    if (height < kMinStoredHeight) return subtree_of_records(db, height, index);
     auto lease = db.lease();
     if (!lease) return std::unexpected(closed_for_recovery());
     std::string value;
@@ -63,7 +103,7 @@ std::expected<TreeEdge, StoreError> upgrade_tree(Db& db, std::uint64_t tail,
   std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.log()));
   rocksdb::WriteBatch batch;
   auto put = [&](unsigned h, std::uint64_t i, const std::string& hash) {
-    batch.Put(db.tree(), tree_key(h, i), hash);
+    if (h >= kMinStoredHeight) batch.Put(db.tree(), tree_key(h, i), hash);
   };
   auto flush = [&](bool sync) -> std::expected<void, StoreError> {
     batch.Put(db.meta(), kTreeSizeKey, be64(edge->size()));
@@ -124,6 +164,7 @@ std::expected<std::string, StoreError> read_tile(Db& db, unsigned level, std::ui
   std::string out;
   out.reserve(width * kHashSize);
   const std::uint64_t first = index * 256;
+  if (level == 0) return leaf_tile(lease, db, first, width);
   std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(rocksdb::ReadOptions(), db.tree()));
   std::uint64_t want = first;
   for (it->Seek(tree_key(height, first)); it->Valid() && want < first + width; it->Next()) {

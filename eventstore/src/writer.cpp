@@ -43,15 +43,21 @@ StoreError conflict(std::vector<StreamVersion> actual) {
 
 Writer::Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
                std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
-               std::string tail_hash, TreeEdge tree)
+               std::string tail_hash, std::expected<TreeEdge, StoreError> tree, bool tree_enabled)
     : db_(db),
       fanout_(fanout),
       max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
-      tree_(std::move(tree)),
+      tree_(tree ? std::move(*tree) : TreeEdge()),
+      tree_enabled_(tree_enabled),
       position_(tail_position),
       hash_(std::move(tail_hash)),
       retry_interval_(std::max<Clock::duration>(retry_interval, std::chrono::milliseconds(1))),
       thread_([this] { run(); }) {
+  if (!tree) {
+    std::lock_guard lock(health_mu_);
+    suspended_ = "the log is damaged (" + tree.error().message + "); run `admin verify`";
+    broken_ = true;
+  }
   db_.on_stop([this] { wake(); });
 }
 
@@ -241,14 +247,15 @@ void Writer::begin(Staging& st) {
 }
 
 void Writer::stage_leaf(std::string_view canonical, Staging& st) {
+  if (!tree_enabled_) return;
   st.tree.append(leaf_hash(canonical), [&](unsigned h, std::uint64_t i, const std::string& hash) {
-    st.batch.Put(db_.tree(), tree_key(h, i), hash);
+    if (h >= kMinStoredHeight) st.batch.Put(db_.tree(), tree_key(h, i), hash);
   });
 }
 
 rocksdb::Status Writer::write(Staging& st) {
   st.batch.Put(db_.meta(), "head", be64(st.position) + st.hash);
-  st.batch.Put(db_.meta(), "tree", be64(st.tree.size()));
+  if (tree_enabled_) st.batch.Put(db_.meta(), "tree", be64(st.tree.size()));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return db_.write(wo, &st.batch);

@@ -46,10 +46,11 @@ struct Pending {
 class Writer {
  public:
   // Starts the thread. `tail_hash` is the raw hash of record `tail_position` (zeros when 0);
-  // `tree` the Merkle tree's edge at that position.
+  // `tree` the Merkle tree's edge at that position, or why it could not be read (the log is
+  // damaged: writes are then refused for good, reads and verify() go on).
   Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
          std::chrono::milliseconds retry_interval, std::uint64_t tail_position,
-         std::string tail_hash, TreeEdge tree);
+         std::string tail_hash, std::expected<TreeEdge, StoreError> tree, bool tree_enabled = true);
   ~Writer();  // stop()
 
   // Queues `p`; once stopping, calls p.done(kClosed) on the calling thread instead.
@@ -125,6 +126,7 @@ class Writer {
   std::mutex commit_mu_;  // held by commit() and import(): one writes at a time
   std::unordered_map<std::string, std::uint64_t> heads_;  // durable heads, under commit_mu_
   TreeEdge tree_;                                         // durable tree, under commit_mu_
+  const bool tree_enabled_;                               // StoreOptions::merkle_tree
 
   mutable std::mutex state_mu_;
   std::uint64_t position_;

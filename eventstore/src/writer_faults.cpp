@@ -141,9 +141,11 @@ std::string Writer::adopt_tail() {
     return "records found after recovery do not continue the log: " + wrong;
   }
   // Their tree nodes were in the same batch.
-  auto tree = TreeEdge::load(disk_position, hash_reader(db_));
-  if (!tree) return tree.error().message;
-  tree_ = std::move(*tree);
+  if (tree_enabled_) {
+    auto tree = TreeEdge::load(disk_position, hash_reader(db_));
+    if (!tree) return tree.error().message;
+    tree_ = std::move(*tree);
+  }
   {
     std::lock_guard lock(state_mu_);
     position_ = disk_position;

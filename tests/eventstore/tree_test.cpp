@@ -219,13 +219,31 @@ TEST_F(TreeStoreTest, VerifyCatchesAnAlteredTreeNode) {
     fill(*store, 100);
   }
   edit([](rocksdb::DB& db, auto& cf) {
-    ASSERT_TRUE(db.Put({}, cf.at("tree"), detail::tree_key(2, 5), std::string(32, 'x')).ok());
+    ASSERT_TRUE(db.Put({}, cf.at("tree"), detail::tree_key(5, 1), std::string(32, 'x')).ok());
   });
   auto v = test::open_store(dir_.path())->verify();
   EXPECT_FALSE(v.ok);
-  EXPECT_NE(v.problem.find("Merkle tree node altered at height 2, index 5"), std::string::npos)
+  EXPECT_NE(v.problem.find("Merkle tree node altered at height 5, index 1"), std::string::npos)
       << v.problem;
-  EXPECT_EQ(v.first_bad_position, 24u);  // leaves 20–23 complete that node
+  EXPECT_EQ(v.first_bad_position, 64u);  // leaf 63 completes leaves 32–63
+}
+
+TEST_F(TreeStoreTest, ALogMissingARecordOpensForVerifyButRefusesWrites) {
+  {
+    auto store = test::open_store(dir_.path());
+    fill(*store, 40);
+  }
+  edit([](rocksdb::DB& db, auto& cf) {
+    std::string key(8, '\0');
+    key[7] = 35;  // among the 8 records the edge of 40 leaves is computed from
+    ASSERT_TRUE(db.Delete({}, cf.at("log"), key).ok());
+  });
+  auto store = test::open_store(dir_.path());
+  EXPECT_EQ(store->verify().first_bad_position, 35u);
+  EXPECT_TRUE(store->health().degraded);
+  auto refused = store->append_sync(request("s", {}, {event("E", 1)}));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("damaged"), std::string::npos) << refused.error().message;
 }
 
 TEST_F(TreeStoreTest, CheckpointsAreKeptAndVerifiedAgainstTheTree) {

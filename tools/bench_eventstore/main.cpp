@@ -1,10 +1,17 @@
 // bench-eventstore — durable append and catch-up throughput of the event store, as ratios to the
 // disk's fsync limit and (with --with-postgres) to a PostgreSQL events table.
 // Usage: bench-eventstore [--with-postgres] [--seconds S] [--batch-appenders N] [--dir DIR]
+//                         [--tree-leaves N] [--tree-rounds N]
 // Prints a table, then one machine-readable line (the last):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N batch100_per_s=N catchup_per_s=N pg_c64_per_s=N|na
+//   tree_overhead_pct=N proof_p99_us=N consistency_p99_us=N tile_p99_us=N sign_p99_us=N
+//   tree_rebuild_per_s=N tree_leaves=N
+// The Merkle tree's figures (issue 19): 64 appenders with and without the tree, alternated
+// --tree-rounds times (medians); proofs, signing and the tree's rebuild on a log of --tree-leaves
+// events (default 10,000,000; 0 skips them: their figures are then na).
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +31,8 @@ struct Args {
   double seconds = 3;
   fs::path dir = fs::temp_directory_path();
   int batch_appenders = 1;  // concurrent appenders of batches of 100
+  long tree_leaves = 10000000;
+  int tree_rounds = 3;
 };
 
 std::optional<Args> parse(int argc, char** argv) {
@@ -36,13 +45,19 @@ std::optional<Args> parse(int argc, char** argv) {
       a.seconds = std::atof(argv[++i]);
     } else if (s == "--batch-appenders" && i + 1 < argc) {
       a.batch_appenders = std::atoi(argv[++i]);
+    } else if (s == "--tree-leaves" && i + 1 < argc) {
+      a.tree_leaves = std::atol(argv[++i]);
+    } else if (s == "--tree-rounds" && i + 1 < argc) {
+      a.tree_rounds = std::atoi(argv[++i]);
     } else if (s == "--dir" && i + 1 < argc) {
       a.dir = argv[++i];
     } else {
       return std::nullopt;
     }
   }
-  return a.seconds > 0 && a.batch_appenders > 0 ? std::optional<Args>(a) : std::nullopt;
+  return a.seconds > 0 && a.batch_appenders > 0 && a.tree_leaves >= 0 && a.tree_rounds > 0
+             ? std::optional<Args>(a)
+             : std::nullopt;
 }
 
 void row(const char* name, const Rate& r, double fsync) {
@@ -102,11 +117,33 @@ int run(const Args& a) {
                   "PostgreSQL, 64 clients, 1 event/tx", *tps, *tps / fsync.per_s, c64.per_s / *tps);
     }
   }
+  grappe::bench::TreeFigures tree;
+  grappe::bench::tree_overhead(base / "tree", a.seconds, a.tree_rounds, tree);
+  std::printf("%-34s %12.0f %9.1fx   (without the tree %.0f/s: %.1f%% lower with it)\n",
+              "64 appenders, Merkle tree on", tree.on_per_s, tree.on_per_s / fsync.per_s,
+              tree.off_per_s, tree.overhead_pct);
+  auto na = [](bool have, double v) { return have ? std::to_string(std::lround(v)) : "na"; };
+  const bool large = a.tree_leaves > 0;
+  if (large) {
+    grappe::bench::tree_large(base / "large", static_cast<std::uint64_t>(a.tree_leaves), tree);
+    std::printf(
+        "tree of %llu leaves (written in %.1f s): inclusion proof p50 %.0f us, p99 %.0f "
+        "us; consistency p99 %.0f us; tile p99 %.0f us; checkpoint (root + Ed25519) p99 "
+        "%.0f us; rebuild %.1f s (%.0f leaves/s)\n",
+        static_cast<unsigned long long>(tree.leaves), tree.build_s, tree.proof_p50_us,
+        tree.proof_p99_us, tree.consistency_p99_us, tree.tile_p99_us, tree.sign_p99_us,
+        tree.rebuild_s, tree.rebuild_per_s);
+  }
   fs::remove_all(base);
   std::printf(
       "fsync_per_s=%.0f c1_per_s=%.0f c64_per_s=%.0f batch100_per_s=%.0f "
-      "catchup_per_s=%.0f pg_c64_per_s=%s\n",
-      fsync.per_s, c1.per_s, c64.per_s, b100.per_s, cu.per_s, pg.c_str());
+      "catchup_per_s=%.0f pg_c64_per_s=%s tree_overhead_pct=%.1f proof_p99_us=%s "
+      "consistency_p99_us=%s tile_p99_us=%s sign_p99_us=%s tree_rebuild_per_s=%s "
+      "tree_leaves=%ld\n",
+      fsync.per_s, c1.per_s, c64.per_s, b100.per_s, cu.per_s, pg.c_str(), tree.overhead_pct,
+      na(large, tree.proof_p99_us).c_str(), na(large, tree.consistency_p99_us).c_str(),
+      na(large, tree.tile_p99_us).c_str(), na(large, tree.sign_p99_us).c_str(),
+      na(large, tree.rebuild_per_s).c_str(), a.tree_leaves);
   return 0;
 }
 
@@ -116,7 +153,7 @@ int main(int argc, char** argv) {
   auto args = parse(argc, argv);
   if (!args) {
     std::cerr << "usage: bench-eventstore [--with-postgres] [--seconds S] [--batch-appenders N] "
-                 "[--dir DIR]\n";
+                 "[--dir DIR] [--tree-leaves N] [--tree-rounds N]\n";
     return 2;
   }
   try {

@@ -31,8 +31,10 @@ std::string payload(int n) {
   return data + "\"}";
 }
 
-std::unique_ptr<es::Store> open(const std::filesystem::path& dir) {
-  auto s = es::Store::open(dir);
+std::unique_ptr<es::Store> open(const std::filesystem::path& dir, bool tree = true) {
+  es::StoreOptions options;
+  options.merkle_tree = tree;
+  auto s = es::Store::open(dir, options);
   if (!s) throw std::runtime_error("cannot open store: " + s.error().message);
   return std::move(*s);
 }
@@ -63,8 +65,8 @@ Rate fsync_limit(const std::filesystem::path& dir, double seconds) {
   return r;
 }
 
-Rate appends(const std::filesystem::path& dir, int threads, int batch, double seconds) {
-  auto store = open(dir);
+Rate appends(const std::filesystem::path& dir, int threads, int batch, double seconds, bool tree) {
+  auto store = open(dir, tree);
   std::atomic<long> events{0}, calls{0};
   std::atomic<double> latency_total{0};
   auto t0 = Clock::now();

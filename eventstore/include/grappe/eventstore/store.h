@@ -136,6 +136,9 @@ struct StoreOptions {
   std::shared_ptr<rocksdb::FileSystem> file_system;
   // Called while open() adds the Merkle tree's missing leaves (may be empty).
   TreeProgress tree_progress;
+  // Benchmarks only (the cost of the tree): false appends without it. The tree then lags the
+  // log, and its proofs fail, until the next open() brings it up to date.
+  bool merkle_tree = true;
 };
 
 // Whether the store accepts appends. Writes are suspended when RocksDB cannot write (no space
