@@ -59,6 +59,16 @@ std::optional<std::uint64_t> tile_index(const std::vector<std::string_view>& gro
   return groups.empty() ? std::nullopt : std::optional(n);
 }
 
+// Whether `user` may read grappe `id`, without copying its state (it may hold thousands of
+// comments).
+bool may_read_grappe(ServerContext& ctx, const domain::User& user, const std::string& id) {
+  bool may = false;
+  ctx.models.read_for_decision(id, [&](const domain::GrappeState* state, const auto&) {
+    may = state && domain::may_read(user, *state, ctx.registry);
+  });
+  return may;
+}
+
 // Whether the caller may see the record at `position` (its grappe readable, or an auditor/admin).
 bool may_see_position(ServerContext& ctx, const domain::User& user, std::uint64_t position) {
   if (user.role == domain::Role::kAuditor || user.role == domain::Role::kAdmin) return true;
@@ -66,8 +76,7 @@ bool may_see_position(ServerContext& ctx, const domain::User& user, std::uint64_
   if (!records || records->empty()) return false;
   const auto& stream = (*records)[0].stream;
   if (domain::stream_kind(stream) != domain::StreamKind::kGrappe) return false;
-  auto state = ctx.models.grappe(std::string(domain::stream_id(stream)));
-  return state && domain::may_read(user, *state, ctx.registry);
+  return may_read_grappe(ctx, user, std::string(domain::stream_id(stream)));
 }
 
 }  // namespace

@@ -134,6 +134,11 @@ Options parse_options(int argc, char** argv) {
                  "seconds between signed checkpoints while the log grows")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 86400.0));
+  std::string tree = "on";
+  app.add_option("--merkle-tree", tree,
+                 "benchmarks only: off appends without the Merkle tree and signs no checkpoint "
+                 "(the tree catches up at the next start with it on)")
+      ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--witness-key-file", o.witness_key_files,
                  "file of witness verifier keys (<name>+<id>+<base64>, type 0x04) whose "
                  "cosignatures are accepted; repeatable")
@@ -149,6 +154,7 @@ Options parse_options(int argc, char** argv) {
     std::cerr << "grappe-server: " << e.what() << " (see --help)\n";
     std::exit(kExitBadInput);
   }
+  o.merkle_tree = tree == "on";
   if (!parse_listen(listen, o.host, o.port)) {
     std::cerr << "grappe-server: --listen expects HOST:PORT, e.g. 127.0.0.1:8080\n";
     std::exit(kExitBadInput);
@@ -190,7 +196,16 @@ int serve(const Options& options, Inputs& inputs) {
   // line) waits for the loop below and still ends in a clean stop.
   IoPool io(options.threads);
   net::signal_set signals(io.main(), SIGINT, SIGTERM);
-  auto opened = grappe::es::Store::open(options.data);
+  grappe::es::StoreOptions store_options;
+  store_options.merkle_tree = options.merkle_tree;
+  std::uint64_t reported = 0;
+  store_options.tree_progress = [&reported](std::uint64_t done, std::uint64_t total) {
+    if (done == total || done >= reported + 1000000) {
+      spdlog::info("Merkle tree of the log: {} of {} records added", done, total);
+      reported = done;
+    }
+  };
+  auto opened = grappe::es::Store::open(options.data, store_options);
   if (!opened) {
     std::cerr << "grappe-server: " << opened.error().message << "\n";
     return 1;
@@ -221,7 +236,7 @@ int serve(const Options& options, Inputs& inputs) {
                     background, readers,   inputs.web,      limits,        tlog,
                     {},         {}};
   projector.start();
-  tlog.start();
+  if (options.merkle_tree) tlog.start();
   apply_users(ctx, inputs.users);
   auto demo_list = demo_users(inputs.registry);
   if (demo) seed_demo(ctx, demo_list);

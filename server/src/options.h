@@ -34,6 +34,7 @@ struct Options {
   std::string log_origin;
   double checkpoint_interval = 1.0;  // seconds
   std::vector<std::filesystem::path> witness_key_files;
+  bool merkle_tree = true;  // benchmarks only: --merkle-tree off
 };
 
 // Splits "HOST:PORT"; false when malformed.

@@ -7,8 +7,8 @@
 //   tree_overhead_pct=N proof_p99_us=N consistency_p99_us=N tile_p99_us=N sign_p99_us=N
 //   tree_rebuild_per_s=N tree_leaves=N
 // The Merkle tree's figures (issue 19): 64 appenders with and without the tree, alternated
-// --tree-rounds times (medians); proofs, signing and the tree's rebuild on a log of --tree-leaves
-// events (default 10,000,000; 0 skips them: their figures are then na).
+// --tree-rounds times (median of the paired ratios); proofs, signing and the tree's rebuild on a
+// log of --tree-leaves events (default 10,000,000; 0 skips them: their figures are then na).
 #include <unistd.h>
 
 #include <cmath>
@@ -119,9 +119,10 @@ int run(const Args& a) {
   }
   grappe::bench::TreeFigures tree;
   grappe::bench::tree_overhead(base / "tree", a.seconds, a.tree_rounds, tree);
-  std::printf("%-34s %12.0f %9.1fx   (without the tree %.0f/s: %.1f%% lower with it)\n",
-              "64 appenders, Merkle tree on", tree.on_per_s, tree.on_per_s / fsync.per_s,
-              tree.off_per_s, tree.overhead_pct);
+  std::printf(
+      "%-34s %12.0f %9.1fx   (without the tree %.0f/s; paired rounds: %.1f%% lower with it)\n",
+      "64 appenders, Merkle tree on", tree.on_per_s, tree.on_per_s / fsync.per_s, tree.off_per_s,
+      tree.overhead_pct);
   auto na = [](bool have, double v) { return have ? std::to_string(std::lround(v)) : "na"; };
   const bool large = a.tree_leaves > 0;
   if (large) {

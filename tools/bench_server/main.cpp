@@ -4,11 +4,14 @@
 // fsync limit through the event store on the same filesystem, in the same run (half right
 // before the 64-connection phase, half right after).
 // Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
-//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle (e.g. under
-//                     a profiler; the phases keep their order)
+//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle, tree (e.g.
+//                     under a profiler; the phases keep their order) [--tree-rounds N]
 // Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
 // timed out):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
+//   tree_overhead_pct=N proof_p99_us=N
+// tree: 64 connections to a server with the Merkle tree and one with --merkle-tree off, in fresh
+// folders, alternated --tree-rounds times (default 3; medians), then inclusion proofs over HTTP.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -24,6 +27,7 @@
 #include "load.h"
 #include "server.h"
 #include "support/temp_dir.h"
+#include "tree.h"
 
 namespace {
 
@@ -40,6 +44,7 @@ struct Args {
   fs::path dir = fs::temp_directory_path();
   fs::path server = GRAPPE_SERVER_BIN;
   std::string only;  // comma-separated phases; empty: every phase
+  int tree_rounds = 3;
   bool runs(const char* phase) const {
     return only.empty() ||
            ("," + only + ",").find("," + std::string(phase) + ",") != std::string::npos;
@@ -61,13 +66,16 @@ std::optional<Args> parse(int argc, char** argv) {
       a.dir = argv[++i];
     } else if (s == "--server" && has_value) {
       a.server = argv[++i];
+    } else if (s == "--tree-rounds" && has_value) {
+      a.tree_rounds = std::atoi(argv[++i]);
     } else if (s == "--only" && has_value) {
       a.only = argv[++i];
     } else {
       return std::nullopt;
     }
   }
-  bool valid = a.load.seconds > 0 && a.load.max_commands > 0 && a.load.threads > 0;
+  bool valid =
+      a.load.seconds > 0 && a.load.max_commands > 0 && a.load.threads > 0 && a.tree_rounds > 0;
   return valid ? std::optional<Args>(a) : std::nullopt;
 }
 
@@ -244,16 +252,31 @@ int run(const Args& a) {
   bool alive = server.alive();
   if (!alive)
     std::printf("grappe-server exited during the run; its log:\n%s", server.stderr_tail().c_str());
+  if (alive) server.terminate(std::chrono::seconds(10));
+  auto tree = a.runs("tree") ? tree_phase(a.server, base.path, a.load, a.tree_rounds)
+                             : TreeResult{false, "not run (--only)"};
+  if (tree.ok) {
+    row("64 connections with the Merkle tree (target: <= 5% lower)",
+        fixed(tree.overhead_pct, 1) + "%",
+        "median of " + std::to_string(a.tree_rounds) + " paired rounds; medians " +
+            fixed(tree.on_per_s, 0) + "/s with, " + fixed(tree.off_per_s, 0) + "/s without");
+    row("inclusion proof over HTTP, p99 (target < 1 ms)", fixed(tree.proof_p99_us, 0) + " us",
+        "p50 " + fixed(tree.proof_p50_us, 0) + " us; " + std::to_string(tree.proofs) +
+            " proofs in a log of " + std::to_string(tree.log_size) + " events");
+  } else {
+    row("Merkle tree phase", "na", tree.error);
+  }
   auto figure = [](bool ok, double v, int decimals) { return ok ? fixed(v, decimals) : "na"; };
   std::printf(
       "fsync_per_s=%s c1_per_s=%s c64_per_s=%s p99_ack_ms=%s fanout100_p99_ms=%s "
-      "rss_1000_mb=%s\n",
+      "rss_1000_mb=%s tree_overhead_pct=%s proof_p99_us=%s\n",
       figure(fsync.has_value(), fsync ? fsync->per_s : 0, 0).c_str(),
       figure(c1.ok, c1.per_s, 0).c_str(), figure(c64.ok, c64.per_s, 0).c_str(),
       figure(c64.ok, c64.p99_ms, 2).c_str(), figure(fan.ok, fan.p99_ms, 2).c_str(),
-      figure(idle.ok, idle.rss_mb, 1).c_str());
-  bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok && alive;
-  if (alive) server.terminate(std::chrono::seconds(10));
+      figure(idle.ok, idle.rss_mb, 1).c_str(), figure(tree.ok, tree.overhead_pct, 1).c_str(),
+      figure(tree.ok, tree.proof_p99_us, 0).c_str());
+  bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok && alive &&
+             (tree.ok || !a.runs("tree"));
   return all ? 0 : 1;
 }
 
@@ -263,7 +286,7 @@ int main(int argc, char** argv) {
   auto args = parse(argc, argv);
   if (!args) {
     std::cerr << "usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] "
-                 "[--server BIN] [--only PHASE[,PHASE...]]\n";
+                 "[--server BIN] [--only PHASE[,PHASE...]] [--tree-rounds N]\n";
     return 2;
   }
   try {

@@ -30,10 +30,12 @@ fs::path write_users_file(const fs::path& dir) {
 
 }  // namespace
 
-test::ServerProcess start_server(const fs::path& binary, const fs::path& dir) {
+test::ServerProcess start_server(const fs::path& binary, const fs::path& dir,
+                                 const std::vector<std::string>& extra) {
   auto users = write_users_file(dir);
   std::vector<std::string> args = {"--data",       (dir / "data").string(), "--no-demo", "--users",
                                    users.string(), "--log-level",           "warn"};
+  args.insert(args.end(), extra.begin(), extra.end());
   return test::ServerProcess(binary, args, dir / "server.log");
 }
 

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "support/server_process.h"
 
@@ -20,7 +22,8 @@ inline constexpr const char* kPorteurOg = "330001009";
 // --log-level warn (its standard error goes to `dir/server.log`), and returns once it listens.
 // Throws std::runtime_error (with the end of its log) when it does not start within 60 s.
 test::ServerProcess start_server(const std::filesystem::path& binary,
-                                 const std::filesystem::path& dir);
+                                 const std::filesystem::path& dir,
+                                 const std::vector<std::string>& extra = {});
 
 // VmRSS of process `pid` from /proc/PID/status, in MiB; nullopt if unreadable.
 std::optional<double> rss_mb(pid_t pid);
