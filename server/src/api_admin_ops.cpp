@@ -74,6 +74,11 @@ void post_backup(ServerContext& ctx, Call& call) {
     spdlog::error("admin {}: backup to {} failed: {}", user.id, dir.string(), done.error().message);
     return reply(error_response(req, 500, "internal", "backup failed; see the server log"));
   }
+  // The log's signing key goes with it (the default one lives in the data folder).
+  if (std::filesystem::exists(ctx.options.data / "log-key", ec)) {
+    std::filesystem::copy_file(ctx.options.data / "log-key", dir / "log-key", ec);
+    if (ec) spdlog::error("backup {}: the log's key was not copied: {}", dir.string(), ec.message());
+  }
   spdlog::info("admin {}: online backup at position {} written to {}", user.id, position,
                dir.string());
   reply(json_response(req, 201, {{"path", dir.string()}, {"position", position}, {"head", head}}));

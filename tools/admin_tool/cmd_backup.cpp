@@ -26,6 +26,14 @@ int run_backup(const Globals& g, const BackupOptions& o) {
   if (auto done = (*store)->checkpoint(o.to); !done) {
     return report_store_error(done.error(), g.data);
   }
+  // The log's signing key goes with it: a restored folder signs checkpoints as the same log.
+  if (fs::exists(g.data / "log-key", ec)) {
+    fs::copy_file(g.data / "log-key", o.to / "log-key", ec);
+    if (ec) {
+      say_error("backup written, but the log's key could not be copied: " + ec.message());
+      return kIoError;
+    }
+  }
   std::printf("backup of %s events written to %s\n", with_commas(events).c_str(),
               o.to.string().c_str());
   std::printf("head hash: %s\n", head.empty() ? "none (empty log)" : head.c_str());
