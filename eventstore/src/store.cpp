@@ -161,6 +161,11 @@ class RocksStore final : public Store {
 
   std::expected<std::string, StoreError> tile(unsigned level, std::uint64_t index,
                                               unsigned width) override {
+    // Only what the log holds: after a loss, nodes of records no longer there are not served.
+    const std::uint64_t nodes = level > 6 ? 0 : last_position() >> (8 * level);  // at its height
+    if (width == 0 || width > 256 || index > nodes / 256 || index * 256 + width > nodes) {
+      return std::unexpected(make_error(StoreErrc::kInvalidArgument, "tile not available"));
+    }
     return detail::read_tile(*db_, level, index, width);
   }
 

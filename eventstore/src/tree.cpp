@@ -90,8 +90,12 @@ std::expected<TreeEdge, StoreError> upgrade_tree(Db& db, std::uint64_t tail,
   auto size = stored_tree_size(db);
   if (!size) return std::unexpected(size.error());
   // More leaves than records: the log lost its end (verify() names the missing position). The
-  // nodes of the records that are left are there; the store opens so that verify can say so.
-  if (*size > tail) return TreeEdge::load(tail, hash_reader(db));
+  // store opens so that verify can say so, with writes refused (kCorrupt).
+  if (*size > tail) {
+    return std::unexpected(make_error(
+        StoreErrc::kCorrupt, "the Merkle tree holds " + std::to_string(*size) +
+                                 " leaves but the log ends at position " + std::to_string(tail)));
+  }
   auto edge = TreeEdge::load(*size, hash_reader(db));
   if (!edge || *size == tail) return edge;
   const std::uint64_t first = *size;
@@ -156,7 +160,7 @@ std::expected<std::string, StoreError> record_bytes(Db& db, std::uint64_t positi
 std::expected<std::string, StoreError> read_tile(Db& db, unsigned level, std::uint64_t index,
                                                  unsigned width) {
   const unsigned height = 8 * level;
-  if (width == 0 || width > 256 || height > 63 || index > (UINT64_MAX >> (height + 8))) {
+  if (width == 0 || width > 256 || level > 6 || index > (UINT64_MAX >> (height + 8))) {
     return std::unexpected(invalid("no such tile"));
   }
   auto lease = db.lease();

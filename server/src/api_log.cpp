@@ -102,7 +102,7 @@ Response get_tile(ServerContext& ctx, const Request& req, std::string_view path)
     parts.back().remove_suffix(2);
   }
   auto index = tile_index({parts.begin() + (parts.empty() ? 0 : 1), parts.end()});
-  if (!level || *level > 7 || !index) {
+  if (!level || *level > 6 || !index) {
     return error_response(req, 404, "not_found", "no such tile (tile/<L>/<N>[.p/<W>])");
   }
   auto tile = ctx.store.tile(static_cast<unsigned>(*level), *index, width);

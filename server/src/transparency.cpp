@@ -71,17 +71,22 @@ TransparencyLog::~TransparencyLog() {
 }
 
 void TransparencyLog::start() {
-  std::lock_guard lock(mu_);
-  auto latest = store_.get_checkpoint(std::nullopt);
-  if (latest && *latest && tlog::open_checkpoint((*latest)->note, key_.verifier())) {
-    latest_ = **latest;
-    recent_.push_back(**latest);
+  {
+    std::lock_guard sign(sign_mu_);
+    auto latest = store_.get_checkpoint(std::nullopt);
+    // Kept only if this key signed it and the log still holds it (a log that lost its end must
+    // not go on from a checkpoint it cannot extend).
+    if (latest && *latest && (*latest)->size <= store_.last_position() &&
+        tlog::open_checkpoint((*latest)->note, key_.verifier())) {
+      publish(**latest);
+    }
+    if (auto signed_now = sign_now(); !signed_now) {
+      spdlog::error("cannot sign a checkpoint: {}", signed_now.error());
+    }
   }
-  if (auto signed_now = sign_now(); !signed_now) {
-    spdlog::error("cannot sign a checkpoint: {}", signed_now.error());
-  }
+  auto latest = checkpoint();
   spdlog::info("verifiable log {}: checkpoint of size {}, verifier key {}", origin(),
-               latest_ ? latest_->size : 0, verifier_key());
+               latest ? latest->size : 0, verifier_key());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -98,21 +103,41 @@ void TransparencyLog::run() {
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
     if (latest_ && store_.last_position() == latest_->size) continue;
-    if (auto c = sign_now(); !c) spdlog::warn("checkpoint not signed: {}", c.error());
+    lock.unlock();
+    {
+      std::lock_guard sign(sign_mu_);
+      if (auto c = sign_now(); !c) spdlog::warn("checkpoint not signed: {}", c.error());
+    }
+    lock.lock();
   }
+}
+
+void TransparencyLog::publish(const es::StoredCheckpoint& c) {
+  std::lock_guard lock(mu_);
+  if (!latest_ || latest_->size <= c.size) latest_ = c;
+  for (auto& r : recent_) {
+    if (r.size == c.size) {
+      r = c;
+      return;
+    }
+  }
+  recent_.push_back(c);
+  if (recent_.size() > kRecent) recent_.pop_front();
 }
 
 std::expected<es::StoredCheckpoint, std::string> TransparencyLog::sign_now() {
   const auto size = store_.last_position();
-  if (latest_ && latest_->size >= size) return *latest_;
+  {
+    std::lock_guard lock(mu_);
+    if (latest_ && latest_->size >= size) return *latest_;
+  }
   auto root = store_.tree_root(size);
   if (!root) return std::unexpected(root.error().message);
   es::StoredCheckpoint c{size, *root,
                          tlog::sign_note(key_, tlog::checkpoint_text(origin(), size, *root))};
   if (auto put = store_.put_checkpoint(c); !put) return std::unexpected(put.error().message);
-  latest_ = c;
-  recent_.push_back(c);
-  if (recent_.size() > kRecent) recent_.pop_front();
+  publish(c);
+  std::lock_guard lock(mu_);
   ++signed_;
   return c;
 }
@@ -128,12 +153,16 @@ std::optional<es::StoredCheckpoint> TransparencyLog::checkpoint(std::optional<st
 }
 
 std::expected<es::StoredCheckpoint, std::string> TransparencyLog::covering(std::uint64_t position) {
-  std::lock_guard lock(mu_);
-  if (latest_ && latest_->size >= position) return *latest_;
+  {
+    std::lock_guard lock(mu_);
+    if (latest_ && latest_->size >= position) return *latest_;
+  }
+  std::lock_guard sign(sign_mu_);
   return sign_now();
 }
 
 std::expected<void, std::string> TransparencyLog::add_cosignature(std::string_view line) {
+  constexpr std::size_t kTried = 16;  // a witness cosigns one of the last checkpoints it fetched
   auto parsed = tlog::parse_note("x\n\n" + std::string(line) + (line.ends_with('\n') ? "" : "\n"));
   if (!parsed || parsed->signatures.size() != 1) return std::unexpected("not one signature line");
   const auto& sig = parsed->signatures[0];
@@ -142,23 +171,39 @@ std::expected<void, std::string> TransparencyLog::add_cosignature(std::string_vi
     if (w.name == sig.name && w.id == sig.id) witness = &w;
   }
   if (!witness) return std::unexpected("not a configured witness key: " + sig.name);
-  std::lock_guard lock(mu_);
-  for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
-    auto note = tlog::parse_note(it->note);
-    if (!note || !tlog::check_cosignature(sig.line, note->text, *witness)) continue;
-    std::string updated = note->text + "\n";
-    for (const auto& s : note->signatures) {
-      if (s.name != sig.name || s.id != sig.id) updated += s.line;
+  std::vector<es::StoredCheckpoint> candidates;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = recent_.rbegin(); it != recent_.rend() && candidates.size() < kTried; ++it) {
+      candidates.push_back(*it);
     }
-    updated += sig.line;
-    es::StoredCheckpoint c{it->size, it->root, updated};
-    if (auto put = store_.put_checkpoint(c); !put) return std::unexpected(put.error().message);
-    it->note = updated;
-    if (latest_ && latest_->size == c.size) latest_ = c;
-    spdlog::info("checkpoint {} cosigned by {}", c.size, sig.name);
-    return {};
   }
-  return std::unexpected("the cosignature matches none of the last checkpoints issued");
+  // Checked outside every lock: signing and GET /checkpoint go on meanwhile.
+  std::optional<std::uint64_t> size;
+  for (const auto& c : candidates) {
+    auto note = tlog::parse_note(c.note);
+    if (note && tlog::check_cosignature(sig.line, note->text, *witness)) {
+      size = c.size;
+      break;
+    }
+  }
+  if (!size) {
+    return std::unexpected("the cosignature matches none of the last checkpoints issued");
+  }
+  std::lock_guard sign(sign_mu_);
+  auto current = checkpoint(*size);  // with the cosignatures added since
+  auto note = current ? tlog::parse_note(current->note) : std::unexpected("gone");
+  if (!note) return std::unexpected("the checkpoint is no longer kept");
+  std::string updated = note->text + "\n";
+  for (const auto& s : note->signatures) {
+    if (s.name != sig.name || s.id != sig.id) updated += s.line;
+  }
+  updated += sig.line;
+  es::StoredCheckpoint c{current->size, current->root, updated};
+  if (auto put = store_.put_checkpoint(c); !put) return std::unexpected(put.error().message);
+  publish(c);
+  spdlog::info("checkpoint {} cosigned by {}", c.size, sig.name);
+  return {};
 }
 
 std::uint64_t TransparencyLog::signed_count() const {

@@ -59,14 +59,20 @@ class TransparencyLog {
 
  private:
   void run();
-  // Signs the current size if it has no checkpoint yet; under mu_.
+  // Signs the current size if no checkpoint covers it yet; under sign_mu_.
   std::expected<es::StoredCheckpoint, std::string> sign_now();
+  // Records `c` as issued (the latest if it is the largest); takes mu_.
+  void publish(const es::StoredCheckpoint& c);
 
   es::Store& store_;
   const tlog::SigningKey key_;
   const std::vector<tlog::VerifierKey> witnesses_;
   const std::chrono::milliseconds interval_;
 
+  // sign_mu_ serialises what writes checkpoints (signing, cosignatures): store reads and a synced
+  // write under it. mu_ guards the fields below, only ever briefly: GET /checkpoint never waits
+  // for a disk.
+  std::mutex sign_mu_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -87,6 +87,10 @@ TEST_F(ReceiptTest, EveryTamperingIsRefused) {
   };
   refused([](auto& r) { r["event"]["data"]["n"] = 99; }, "event data");
   refused([](auto& r) { r["event"]["type"] = "InvitationDeclined"; }, "event type");
+  refused([](auto& r) { r["event"]["actor"]["name"] = "Quelqu'un d'autre"; }, "actor name");
+  refused([](auto& r) { r["event"]["at"] = "2020-01-01T00:00:00.000Z"; }, "time");
+  refused([](auto& r) { r["version"] = "5"; }, "a field of the wrong type");
+  refused([](auto& r) { r["event"]["actor"] = 3; }, "actor of the wrong type");
   refused([](auto& r) { r["version"] = 6; }, "version");
   refused([](auto& r) { r["position"] = r["position"].template get<int>() + 1; }, "position");
   refused(

@@ -1,5 +1,8 @@
 #include "grappe/tlog/receipt.h"
 
+#include <chrono>
+#include <cstdio>
+
 #include "grappe/tlog/checkpoint.h"
 #include "grappe/tlog/proof.h"
 
@@ -9,7 +12,7 @@ namespace {
 // The record's canonical bytes, decoded here on their own (format 1: u8 format, u64be position,
 // version and timestamp, then seven strings each after its LEB128 length).
 struct Decoded {
-  std::uint64_t position = 0, version = 0;
+  std::uint64_t position = 0, version = 0, timestamp_ms = 0;
   std::string stream, id, type, data, actor_id, actor_name, command_id;
 };
 
@@ -44,6 +47,7 @@ std::optional<Decoded> decode(std::string_view in) {
   if (!take_u64(in, d.position) || !take_u64(in, d.version) || !take_u64(in, ts)) {
     return std::nullopt;
   }
+  d.timestamp_ms = ts;
   for (auto* s : {&d.stream, &d.id, &d.type, &d.data, &d.actor_id, &d.actor_name, &d.command_id}) {
     if (!take_string(in, *s)) return std::nullopt;
   }
@@ -57,6 +61,21 @@ ReceiptCheck fail(ReceiptCheck r, std::string why) {
   return r;
 }
 
+// RFC 3339 UTC with milliseconds, as PROTOCOL.md writes `at`.
+std::string rfc3339(std::uint64_t ms) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds(static_cast<std::int64_t>(ms))};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  char out[40];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()),
+                int(hms.subseconds().count()));
+  return out;
+}
+
 // Empty when the event shown agrees with the record; else the first difference.
 std::string compare_event(const nlohmann::json& event, const Decoded& d) {
   if (!event.is_object()) return "the receipt has no event";
@@ -67,8 +86,10 @@ std::string compare_event(const nlohmann::json& event, const Decoded& d) {
   if (differs("version", d.version)) return "version";
   if (differs("position", d.position)) return "position";
   if (differs("commandId", d.command_id)) return "commandId";
-  if (event.contains("actor") && (event["actor"].value("id", "") != d.actor_id ||
-                                  event["actor"].value("name", "") != d.actor_name)) {
+  if (differs("id", d.id)) return "id";
+  if (differs("at", rfc3339(d.timestamp_ms))) return "at";
+  if (event.contains("actor") &&
+      event["actor"] != nlohmann::json{{"id", d.actor_id}, {"name", d.actor_name}}) {
     return "actor";
   }
   if (event.contains("data")) {
@@ -78,9 +99,21 @@ std::string compare_event(const nlohmann::json& event, const Decoded& d) {
   return {};
 }
 
+ReceiptCheck check(const nlohmann::json& receipt, const VerifierKey& key);
+
 }  // namespace
 
 ReceiptCheck check_receipt(const nlohmann::json& receipt, const VerifierKey& key) {
+  try {
+    return check(receipt, key);
+  } catch (const nlohmann::json::exception&) {  // a field of the wrong type
+    return fail({}, "not a receipt: a field has the wrong type");
+  }
+}
+
+namespace {
+
+ReceiptCheck check(const nlohmann::json& receipt, const VerifierKey& key) {
   ReceiptCheck r;
   if (!receipt.is_object()) return fail(r, "not a receipt (a JSON object is expected)");
   auto text = [&](const char* field) {
@@ -134,4 +167,5 @@ ReceiptCheck check_receipt(const nlohmann::json& receipt, const VerifierKey& key
   return r;
 }
 
+}  // namespace
 }  // namespace grappe::tlog

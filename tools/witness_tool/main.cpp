@@ -6,6 +6,7 @@
 //
 //   grappe-witness --log URL --key VERIFIERKEY --witness-key FILE --state DIR [--once]
 //   grappe-witness --new-key NAME --witness-key FILE      (creates a key, prints its verifier key)
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -50,7 +52,12 @@ bool write_file(const fs::path& p, const std::string& text) {
   bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
             ::fsync(fileno(f)) == 0;
   ok = std::fclose(f) == 0 && ok;
-  return ok && std::rename(tmp.c_str(), p.c_str()) == 0;
+  if (!ok || std::rename(tmp.c_str(), p.c_str()) != 0) return false;
+  int dir = ::open(p.parent_path().c_str(), O_RDONLY | O_DIRECTORY);  // the rename, durable
+  if (dir < 0) return false;
+  ok = ::fsync(dir) == 0;
+  ::close(dir);
+  return ok;
 }
 
 long now() {
@@ -93,8 +100,16 @@ class Witness {
         return refuse("fork: two roots for size " + std::to_string(fresh->size), answer->body);
       }
       if (fresh->size > last->size) {
-        if (auto why = consistent(*last, *fresh); !why.empty()) return refuse(why, answer->body);
+        auto proven = consistent(*last, *fresh);
+        if (!proven) return kUnreachable;  // said why; tried again next round
+        if (!proven->empty()) return refuse(*proven, answer->body);
       }
+    }
+    // Saved before the cosignature leaves: a witness that crashes after cosigning never goes back
+    // to an older view (C2SP: persist, then cosign).
+    if (!write_file(last_path, answer->body)) {
+      std::fprintf(stderr, "grappe-witness: cannot save %s\n", last_path.c_str());
+      return kUsage;
     }
     auto line = tlog::cosignature_line(key_, fresh->text, static_cast<std::uint64_t>(now()));
     auto posted = witness::http_request(o_.log, "POST", "/api/log/cosignature", line);
@@ -102,10 +117,6 @@ class Witness {
       std::fprintf(stderr, "grappe-witness: the log did not take the cosignature: %s\n",
                    posted ? posted->body.c_str() : posted.error().c_str());
       return kUnreachable;
-    }
-    if (!write_file(last_path, answer->body)) {
-      std::fprintf(stderr, "grappe-witness: cannot save %s\n", last_path.c_str());
-      return kUsage;
     }
     std::printf("cosigned %s size %llu\n", fresh->origin.c_str(),
                 static_cast<unsigned long long>(fresh->size));
@@ -116,13 +127,26 @@ class Witness {
  private:
   fs::path refused_mark() const { return fs::path(o_.state) / "REFUSED"; }
 
-  // Empty when the server's consistency proof shows `to` extends `from`; else why not.
-  std::string consistent(const tlog::Checkpoint& from, const tlog::Checkpoint& to) {
+  // Empty when `to` is proven to extend `from`; else why not. nullopt when the proof could not be
+  // fetched (the log unreachable or busy): not evidence of anything, tried again next round.
+  std::optional<std::string> consistent(const tlog::Checkpoint& from, const tlog::Checkpoint& to) {
+    if (from.size == 0) {  // every tree extends the empty one
+      return from.root == tlog::sha256("") ? std::string() : "the empty tree's root is wrong";
+    }
     auto answer =
         witness::http_request(o_.log, "GET",
                               "/api/log/proof/consistency?from=" + std::to_string(from.size) +
                                   "&to=" + std::to_string(to.size));
-    if (!answer || answer->status != 200) return "no consistency proof from the log";
+    if (!answer || answer->status >= 500 || answer->status == 429) {
+      std::fprintf(
+          stderr, "grappe-witness: no consistency proof now: %s\n",
+          answer ? ("HTTP " + std::to_string(answer->status)).c_str() : answer.error().c_str());
+      return std::nullopt;
+    }
+    if (answer->status != 200) {
+      return "the log refuses a consistency proof from " + std::to_string(from.size) + " to " +
+             std::to_string(to.size) + " (HTTP " + std::to_string(answer->status) + ")";
+    }
     auto body = nlohmann::json::parse(answer->body, nullptr, false);
     std::vector<std::string> proof;
     if (!body.is_object() || !body.contains("proof") || !body["proof"].is_array()) {
@@ -138,7 +162,7 @@ class Witness {
              " does not extend the one of size " + std::to_string(from.size) +
              " (consistency proof refused)";
     }
-    return {};
+    return std::string();
   }
 
   int refuse(const std::string& why, const std::string& evidence = {}) {

@@ -161,7 +161,10 @@ function disagreements(record, receipt) {
   differ('la grappe', record.stream, `grappe-${receipt.grappe}`);
   if (e.id !== undefined) differ('l’identifiant', record.id, e.id);
   if (e.commandId !== undefined) differ('la commande', record.commandId, e.commandId);
-  if (e.actor?.id !== undefined) differ('l’auteur', record.actorId, e.actor.id);
+  if (e.actor !== undefined) {
+    differ('l’auteur', record.actorId, e.actor?.id);
+    differ('le nom de l’auteur', record.actorName, e.actor?.name);
+  }
   if (e.at !== undefined) differ('la date', record.at, Date.parse(e.at));
   let data;
   try {
