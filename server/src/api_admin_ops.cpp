@@ -77,7 +77,8 @@ void post_backup(ServerContext& ctx, Call& call) {
   // The log's signing key goes with it (the default one lives in the data folder).
   if (std::filesystem::exists(ctx.options.data / "log-key", ec)) {
     std::filesystem::copy_file(ctx.options.data / "log-key", dir / "log-key", ec);
-    if (ec) spdlog::error("backup {}: the log's key was not copied: {}", dir.string(), ec.message());
+    if (ec)
+      spdlog::error("backup {}: the log's key was not copied: {}", dir.string(), ec.message());
   }
   spdlog::info("admin {}: online backup at position {} written to {}", user.id, position,
                dir.string());

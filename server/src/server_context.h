@@ -71,7 +71,7 @@ struct ServerContext {
   boost::asio::thread_pool& readers;
   const StaticFiles& static_files;  // the web client, read once at start
   Limits& limits;
-  TransparencyLog& tlog;  // signed checkpoints of the log
+  TransparencyLog& tlog;             // signed checkpoints of the log
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
   SessionSet sessions;
 

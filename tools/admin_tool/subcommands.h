@@ -8,14 +8,14 @@
 
 namespace grappe::admin {
 
-void add_verify_command(CLI::App& app, Globals& g);   // cmd_verify.cpp
-void add_history_command(CLI::App& app, Globals& g);  // cmd_history.cpp
-void add_replay_command(CLI::App& app, Globals& g);   // cmd_replay.cpp
-void add_export_command(CLI::App& app, Globals& g);   // cmd_export.cpp
-void add_import_command(CLI::App& app, Globals& g);   // cmd_import.cpp
-void add_backup_command(CLI::App& app, Globals& g);   // cmd_backup.cpp
-void add_restore_command(CLI::App& app, Globals& g);  // cmd_restore.cpp
-void add_rebuild_command(CLI::App& app, Globals& g);  // cmd_rebuild.cpp
+void add_verify_command(CLI::App& app, Globals& g);          // cmd_verify.cpp
+void add_history_command(CLI::App& app, Globals& g);         // cmd_history.cpp
+void add_replay_command(CLI::App& app, Globals& g);          // cmd_replay.cpp
+void add_export_command(CLI::App& app, Globals& g);          // cmd_export.cpp
+void add_import_command(CLI::App& app, Globals& g);          // cmd_import.cpp
+void add_backup_command(CLI::App& app, Globals& g);          // cmd_backup.cpp
+void add_restore_command(CLI::App& app, Globals& g);         // cmd_restore.cpp
+void add_rebuild_command(CLI::App& app, Globals& g);         // cmd_rebuild.cpp
 void add_verify_receipt_command(CLI::App& app, Globals& g);  // cmd_verify_receipt.cpp
 
 }  // namespace grappe::admin
