@@ -1,11 +1,13 @@
 // The auditor's view of one grappe: its history as a timeline, the state at any version or date
-// (server-side time travel) with the event that led there, and the hash chain's verification.
+// (server-side time travel) with the event that led there, the hash chain's verification, and
+// each event's receipt, checked with the log's verifier key the auditor pinned (./logkey.js).
 import {grappeEvents, grappePath} from '../api.js';
 import {describe, lastMemberEvents} from '../events.js';
 import {debounce, el, field, formatDateTime, replace} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {decisionNode, noteNode} from '../lib/notes.js';
 
+import {logKeySettings} from './logkey.js';
 import {membersTable} from './members.js';
 import {receiptButton} from './proof.js';
 
@@ -32,6 +34,7 @@ export function mountAudit(root, app, id) {
       replace(view, stateAt(shown.state, events, shown.v, app.names));
   });
   const cache = new Map();
+  const keySettings = logKeySettings(app);  // the key the receipts below are checked with
 
   async function show(query, version) {
     aborter?.abort();
@@ -88,6 +91,7 @@ export function mountAudit(root, app, id) {
             },
                field('Aller à la date', at), el('button', {type: 'submit'}, 'Afficher'))),
          view),
+      keySettings,
       el('section', {class: 'card', 'aria-labelledby': 'timeline-title'},
          el('h2', {id: 'timeline-title'}, 'Événements'), timeline)));
 
@@ -111,6 +115,7 @@ export function mountAudit(root, app, id) {
   loadVerification(app, verify);
   return () => {
     off();
+    keySettings.unmount();
     aborter?.abort();
     onSlide.cancel();
   };

@@ -1,22 +1,14 @@
 // "Télécharger la preuve d’enregistrement": the receipt of one event of a grappe (its record, the
 // signed checkpoint and the inclusion proof), saved as a JSON file and, for an auditor, checked
-// here in the browser (lib/receipt.js) with the log's verifier key, the outcome said in words.
+// here in the browser (lib/receipt.js) with the log's verifier key, the outcome said in words:
+// the key the auditor pinned (views/logkey.js), else the one this server publishes, said as such.
 import {grappePath} from '../api.js';
 import {el} from '../lib/dom.js';
 import {verifyReceipt} from '../lib/receipt.js';
 
-export const receiptFileName = (grappe, version) => `grappe-${grappe}-v${version}-preuve.json`;
+import {keyInUse, MISMATCH_WARNING, SERVER_KEY_NOTE, shortKey} from './logkey.js';
 
-// The log's verifier key ({origin, verifierKey}), read once per session.
-const keys = new WeakMap();
-function logKey(app) {
-  if (!keys.has(app)) {
-    const read = app.api.get('/api/log/key');
-    read.catch(() => keys.delete(app));
-    keys.set(app, read);
-  }
-  return keys.get(app);
-}
+export const receiptFileName = (grappe, version) => `grappe-${grappe}-v${version}-preuve.json`;
 
 function download(receipt, name) {
   const blob = new Blob([`${JSON.stringify(receipt, null, 2)}\n`], {type: 'application/json'});
@@ -34,6 +26,7 @@ export function receiptButton(app, grappe, version, {verify = false} = {}) {
   const status =
       el('span', {class: 'receipt-status', role: 'status', 'data-testid': 'receipt-status'});
   const details = el('div', {class: 'receipt-steps'});
+  const warning = el('p', {class: 'warning', role: 'alert', 'data-testid': 'receipt-key-warning'});
   const say = (text, kind = null) => {
     status.className = `receipt-status${kind ? ` ${kind}` : ''}`;
     status.textContent = text;
@@ -45,6 +38,7 @@ export function receiptButton(app, grappe, version, {verify = false} = {}) {
     busy = true;
     button.setAttribute('aria-disabled', 'true');
     details.replaceChildren();
+    warning.textContent = '';
     say('Préparation de la preuve…', 'pending');
     try {
       const receipt =
@@ -56,10 +50,14 @@ export function receiptButton(app, grappe, version, {verify = false} = {}) {
         return say(`Preuve téléchargée (${name}) : l’événement est à la ${where}.`, 'ok');
       }
       say(`Preuve téléchargée (${name}). Vérification dans le navigateur…`, 'pending');
-      const {verifierKey} = await logKey(app);
+      const {verifierKey, pinned, mismatch} = await keyInUse(app);
       const result = await verifyReceipt(receipt, verifierKey);
-      say(result.message, result.ok ? 'ok' : 'error');
-      details.replaceChildren(stepsNode(result.steps, verifierKey));
+      const which = pinned ?
+          `Clé utilisée : celle que vous avez enregistrée (${shortKey(verifierKey)}).` :
+          `Attention : ${SERVER_KEY_NOTE}.`;
+      say(`${result.message} ${which}`, result.ok ? 'ok' : 'error');
+      if (mismatch) warning.textContent = MISMATCH_WARNING;
+      details.replaceChildren(stepsNode(result.steps, verifierKey, pinned));
     } catch (e) {
       say(e?.status === 404 ? 'Preuve indisponible : événement introuvable ou non visible.' :
                               'Preuve indisponible pour le moment : réessayez.',
@@ -78,13 +76,16 @@ export function receiptButton(app, grappe, version, {verify = false} = {}) {
         onclick: fetchAndCheck,
       },
          'Télécharger la preuve d’enregistrement');
-  return el('div', {class: 'receipt-offer'}, button, ' ', status, details);
+  return el('div', {class: 'receipt-offer'}, button, ' ', status, warning, details);
 }
 
-function stepsNode(steps, verifierKey) {
+function stepsNode(steps, verifierKey, pinned) {
   return el(
       'details', {'data-testid': 'receipt-steps'}, el('summary', null, 'Détail des vérifications'),
       el('ul', {class: 'plain'},
          steps.map((s) => el('li', {class: s.ok ? 'ok' : 'error'}, s.ok ? '✓ ' : '✗ ', s.label))),
-      el('p', {class: 'hash'}, 'Clé de vérification : ', el('code', null, verifierKey)));
+      el('p', {class: 'hash'},
+         `Clé de vérification (${
+             pinned ? 'enregistrée dans ce navigateur' : 'publiée par ce serveur'}) : `,
+         el('code', null, verifierKey)));
 }
