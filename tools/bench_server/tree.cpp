@@ -1,14 +1,13 @@
 #include "tree.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <stdexcept>
 
 #include "server.h"
 
@@ -16,7 +15,6 @@ namespace grappe::bench {
 namespace {
 
 namespace fs = std::filesystem;
-namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
 double median(std::vector<double> v) {
@@ -24,27 +22,47 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-// GETs over one kept-alive loopback connection; the body, or throws.
+// GETs over one kept-alive loopback connection (libcurl reuses it); status and body, or throws.
 class Client {
  public:
-  explicit Client(unsigned short port) : stream_(io_) {
-    stream_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  explicit Client(unsigned short port)
+      : base_("http://127.0.0.1:" + std::to_string(port)), curl_(curl_easy_init()) {
+    if (!curl_) throw std::runtime_error("libcurl could not start");
+    headers_ = curl_slist_append(nullptr, (std::string("Authorization: Bearer ") + kToken).c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Client::collect);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
   }
+  ~Client() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
   std::pair<int, std::string> get(const std::string& target) {
-    http::request<http::empty_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::authorization, std::string("Bearer ") + kToken);
-    stream_.expires_after(std::chrono::seconds(10));
-    http::write(stream_, req);
-    http::response<http::string_body> res;
-    http::read(stream_, buffer_, res);
-    return {res.result_int(), std::move(res.body())};
+    body_.clear();
+    const auto url = base_ + target;
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    if (auto rc = curl_easy_perform(curl_); rc != CURLE_OK) {
+      throw std::runtime_error("GET " + target + ": " + curl_easy_strerror(rc));
+    }
+    long status = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    return {static_cast<int>(status), body_};
   }
 
  private:
-  boost::asio::io_context io_;
-  boost::beast::tcp_stream stream_;
-  boost::beast::flat_buffer buffer_;
+  static std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+  }
+  std::string base_;
+  CURL* curl_;
+  curl_slist* headers_ = nullptr;
+  std::string body_;
 };
 
 }  // namespace

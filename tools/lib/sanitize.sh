@@ -28,8 +28,8 @@ run_sanitized() {
       folder=build-asan
       # Every C++ test (a test binary missing from this list shows as "Not Run" and fails); the
       # browser tests (label e2e) are not run.
-      targets=(domain_tests reference_tests eventstore_tests projections_tests server_tests
-        admin_tests fuzz_regression_tests)
+      targets=(domain_tests reference_tests eventstore_tests tlog_tests projections_tests
+        server_tests admin_tests fuzz_regression_tests)
       labels=(-LE '^e2e$') ;;
     thread)
       folder=build-tsan

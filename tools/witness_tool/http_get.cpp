@@ -1,63 +1,66 @@
+// The witness's HTTP client is Debian's libcurl (http:// and https://, timeouts, redirects
+// refused): a library made for the job, and a small compile next to Boost.Beast.
 #include "http_get.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <curl/curl.h>
+
+#include <memory>
 
 namespace grappe::witness {
+namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
+std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
+  auto* body = static_cast<std::string*>(out);
+  if (body->size() + size * n > (16u << 20)) return 0;  // a checkpoint or a proof is small
+  body->append(data, size * n);
+  return size * n;
+}
+
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct ListFree {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
 
 std::expected<HttpAnswer, std::string> http_request(const std::string& url,
                                                     const std::string& method,
                                                     const std::string& target,
                                                     const std::string& body,
                                                     std::chrono::seconds timeout) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return std::unexpected("only http:// URLs are supported: " + url);
-  std::string hostport = url.substr(kScheme.size());
-  while (hostport.ends_with('/')) hostport.pop_back();
-  auto colon = hostport.rfind(':');
-  std::string host = colon == std::string::npos ? hostport : hostport.substr(0, colon);
-  std::string port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-  req.set(http::field::host, hostport);
-  req.set(http::field::user_agent, "grappe-witness");
-  if (!body.empty()) {
-    req.set(http::field::content_type, "text/plain; charset=utf-8");
-    req.body() = body;
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    return std::unexpected("the log's URL must start with http:// or https://: " + url);
   }
-  req.prepare_payload();
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(16 << 20);
-  beast::error_code ec;
-  net::ip::tcp::resolver resolver(io);
-  auto endpoints = resolver.resolve(host, port, ec);
-  if (ec) return std::unexpected("cannot resolve " + host + ": " + ec.message());
-  stream.expires_after(timeout);
-  stream.async_connect(endpoints, [&](beast::error_code e, auto) {
-    if (e) {
-      ec = e;
-      return;
-    }
-    http::async_write(stream, req, [&](beast::error_code e2, std::size_t) {
-      if (e2) {
-        ec = e2;
-        return;
-      }
-      http::async_read(stream, buffer, parser, [&](beast::error_code e3, std::size_t) { ec = e3; });
-    });
-  });
-  io.run();
-  if (ec) return std::unexpected(method + " " + url + target + ": " + ec.message());
-  return HttpAnswer{static_cast<int>(parser.get().result_int()), parser.get().body()};
+  std::string base = url;
+  while (base.ends_with('/')) base.pop_back();
+  const std::string full = base + target;
+  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+  if (!curl) return std::unexpected("libcurl could not start");
+  HttpAnswer answer;
+  std::unique_ptr<curl_slist, ListFree> headers(
+      curl_slist_append(nullptr, "Content-Type: text/plain; charset=utf-8"));
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, full.c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "grappe-witness");
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer.body);
+  if (method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  }
+  if (auto rc = curl_easy_perform(c); rc != CURLE_OK) {
+    return std::unexpected(method + " " + full + ": " + curl_easy_strerror(rc));
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  answer.status = static_cast<int>(status);
+  return answer;
 }
 
 }  // namespace grappe::witness

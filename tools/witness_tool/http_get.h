@@ -1,5 +1,5 @@
-// A small HTTP/1.1 client for the witness (plain http://, one request per connection, every step
-// under a deadline).
+// The witness's HTTP client (libcurl: http:// and https://, one request at a time, under a
+// deadline).
 #pragma once
 
 #include <chrono>

@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
       "Grappe witness: checks that each checkpoint of a Grappe log extends the last one "
       "it saw, then cosigns it (C2SP tlog-cosignature/v1)",
       "grappe-witness"};
-  app.add_option("--log", o.log, "the log's base URL, http://host:port");
+  app.add_option("--log", o.log, "the log's base URL, http(s)://host[:port]");
   app.add_option("--key", o.key, "the log's verifier key (GET /api/log/key)");
   app.add_option("--witness-key", o.witness_key, "this witness's private key file (mode 0600)")
       ->required();
