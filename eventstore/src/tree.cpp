@@ -195,12 +195,18 @@ std::expected<void, StoreError> put_checkpoint(Db& db, const StoredCheckpoint& c
 }
 
 std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
-    Db& db, std::optional<std::uint64_t> size, const rocksdb::Snapshot* snapshot) {
+    Db& db, std::optional<std::uint64_t> size) {
   auto lease = db.lease();
   if (!lease) return std::unexpected(closed_for_recovery());
+  return get_checkpoint(lease.raw(), db.checkpoints(), size, nullptr);
+}
+
+std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
+    rocksdb::DB& raw, rocksdb::ColumnFamilyHandle* checkpoints, std::optional<std::uint64_t> size,
+    const rocksdb::Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
-  std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.checkpoints()));
+  std::unique_ptr<rocksdb::Iterator> it(raw.NewIterator(ro, checkpoints));
   if (size) {
     it->Seek(be64(*size));
   } else {

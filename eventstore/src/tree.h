@@ -42,6 +42,11 @@ std::expected<std::string, StoreError> read_tile(Db& db, unsigned level, std::ui
 std::expected<void, StoreError> put_checkpoint(Db& db, const StoredCheckpoint& checkpoint);
 // The checkpoint of `size`, or the latest one when `size` is nullopt.
 std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
-    Db& db, std::optional<std::uint64_t> size, const rocksdb::Snapshot* snapshot = nullptr);
+    Db& db, std::optional<std::uint64_t> size);
+// The same through `raw`, for a caller that already holds a lease (verify_log): a shared lock is
+// not taken twice by one thread.
+std::expected<std::optional<StoredCheckpoint>, StoreError> get_checkpoint(
+    rocksdb::DB& raw, rocksdb::ColumnFamilyHandle* checkpoints, std::optional<std::uint64_t> size,
+    const rocksdb::Snapshot* snapshot);
 
 }  // namespace grappe::es::detail

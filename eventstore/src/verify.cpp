@@ -97,7 +97,7 @@ VerifyResult verify_log(Db& db, const std::function<void(std::uint64_t)>& progre
   ro.readahead_size = 4 << 20;
   std::string prev(kHashSize, '\0');
   std::uint64_t expected = 1;
-  auto checkpoint = get_checkpoint(db, std::nullopt, snap.snap);
+  auto checkpoint = get_checkpoint(lease.raw(), db.checkpoints(), std::nullopt, snap.snap);
   if (!checkpoint) return bad(result, 1, checkpoint.error().message);
   TreeCheck tree(lease.raw(), db.tree(), ro);
   std::unique_ptr<rocksdb::Iterator> it(lease.raw().NewIterator(ro, db.log()));

@@ -58,12 +58,7 @@ void get_events(ServerContext& ctx, const Request& req, const std::string& id, c
   if (!page) return reply(error_response(req, 500, "internal", "reading the log failed"));
   auto events = nlohmann::json::array();
   for (const auto& record : *page) {
-    auto e = event_json(record);
-    e["version"] = record.version;
-    e["position"] = record.position;
-    e["hash"] = record.hash;
-    e["id"] = record.id;
-    events.push_back(std::move(e));
+    events.push_back(stored_event_json(record));
   }
   reply(json_response(req, 200, {{"events", std::move(events)}}));
 }

@@ -180,16 +180,11 @@ void get_receipt(ServerContext& ctx, Call& call) {
     if (!c || !bytes || !proof) {
       return reply(error_response(req, 503, "internal", "the receipt cannot be made now; retry"));
     }
-    auto event = event_json(r);
-    event["version"] = r.version;
-    event["position"] = r.position;
-    event["hash"] = r.hash;
-    event["id"] = r.id;
     reply(json_response(req, 200,
                         {{"grappe", id},
                          {"version", v},
                          {"position", r.position},
-                         {"event", std::move(event)},
+                         {"event", stored_event_json(r)},
                          {"record", tlog::base64(*bytes)},
                          {"leafHash", tlog::base64(tlog::sha256(std::string(1, '\0') + *bytes))},
                          {"checkpoint", c->note},

@@ -22,6 +22,15 @@ nlohmann::json event_json(const es::Record& record) {
           {"commandId", record.command_id}};
 }
 
+nlohmann::json stored_event_json(const es::Record& record) {
+  auto e = event_json(record);
+  e["version"] = record.version;
+  e["position"] = record.position;
+  e["hash"] = record.hash;
+  e["id"] = record.id;
+  return e;
+}
+
 // Written out directly (every event of a live grappe goes through here), keys in the order
 // nlohmann::json would write them. The data is embedded as it is: the store accepts only JSON
 // texts as event data.

@@ -21,6 +21,9 @@ namespace grappe::server {
 std::string event_frame(const std::string& grappe, const es::Record& record);
 // The `event` object inside it (also the shape of the events endpoint, without the hash).
 nlohmann::json event_json(const es::Record& record);
+// An event as the events endpoint and receipts give it: event_json plus version, position, hash
+// and id.
+nlohmann::json stored_event_json(const es::Record& record);
 
 class Projector {
  public:
