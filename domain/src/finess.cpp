@@ -55,10 +55,12 @@ bool valid_finess_format(std::string_view finess) {
 
 bool finess_key_ok(std::string_view finess) {
   if (!valid_finess_format(finess)) return false;
-  if (finess[1] == 'A' || finess[1] == 'B') return true;
+  std::string digits(finess);
+  if (digits[1] == 'A') digits[1] = '1';  // 2A → 21
+  if (digits[1] == 'B') digits[1] = '2';  // 2B → 22
   int sum = 0;
   for (std::size_t i = 0; i < 9; ++i) {
-    int d = finess[8 - i] - '0';
+    int d = digits[8 - i] - '0';
     if (i % 2 == 1) {
       d *= 2;
       if (d > 9) d -= 9;

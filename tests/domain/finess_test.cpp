@@ -26,7 +26,26 @@ TEST(Finess, LuhnKeyHoldsForRealNumbers) {
     EXPECT_TRUE(finess_key_ok(n)) << n;
   EXPECT_FALSE(finess_key_ok("010000025"));
   EXPECT_FALSE(finess_key_ok("bad"));
-  EXPECT_TRUE(finess_key_ok("2A0000001"));  // Corsica: no key rule
+}
+
+// 2A counts as 21 and 2B as 22, then Luhn (PROTOCOL.md v2): the 14 Corsican ET of the FINESS+
+// sample of 2026-08-13 (reference/data/finess-plus/), and numbers one key away from them.
+TEST(Finess, CorsicanKeysCount2AAs21And2BAs22) {
+  for (const char* n : {"2A0002408", "2A0003323", "2A0003331", "2A0003729", "2A0004040",
+                        "2A0004503", "2A0005658", "2A0005666", "2A0005674", "2B0002638",
+                        "2B0007264", "2B0007272", "2B0007280", "2B0007298"}) {
+    EXPECT_TRUE(finess_key_ok(n)) << n;
+    EXPECT_TRUE(valid_finess_strict(n)) << n;
+    std::string wrong = n;
+    wrong[8] = static_cast<char>('0' + (wrong[8] - '0' + 1) % 10);
+    EXPECT_FALSE(finess_key_ok(wrong)) << wrong;  // strict: a wrong key is wrong in Corsica too
+    EXPECT_FALSE(valid_finess_strict(wrong)) << wrong;
+  }
+  EXPECT_TRUE(finess_key_ok("2A0000048"));
+  EXPECT_FALSE(finess_key_ok("2A0000041"));
+  EXPECT_FALSE(finess_key_ok("2A0000001"));  // was accepted before the rule was known
+  EXPECT_TRUE(finess_key_ok("210002408"));   // the same digits as 2A0002408
+  EXPECT_TRUE(finess_key_ok("220002638"));   // and as 2B0002638
 }
 
 TEST(Finess, StrictCheckNeedsAKnownDepartementPrefix) {

@@ -12,6 +12,7 @@ PREFIX = {"2A": "2A", "2B": "2B", "974": "9704"}
 
 
 def luhn_key(digits):
+    digits = digits.replace("2A", "21", 1).replace("2B", "22", 1)  # Corsica: 2A → 21, 2B → 22
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = int(ch)
@@ -26,8 +27,6 @@ def luhn_key(digits):
 def finess(departement, serial):
     prefix = PREFIX.get(departement, departement)
     body = prefix + str(serial).zfill(8 - len(prefix))
-    if prefix in ("2A", "2B"):
-        return body + "7"  # Corsican numbers: no known key rule
     return body + luhn_key(body)
 
 

@@ -140,7 +140,7 @@ TEST(RegistrySimpleCsv, ReadsAnyColumnOrderAndReportsBadRows) {
       "commune,finess,name,ej,departement,category\n"
       "Bordeaux,330010174,\"EHPAD \"\"Les Tilleuls\"\", fictif\",330001009,33,500\n"
       "Pau,640010170,EHPAD,640002005\n"
-      "Ajaccio,2A0010177,EHPAD I Fiori,2A0005007,2A,500\n"
+      "Ajaccio,2A0010179,EHPAD I Fiori,2A0005005,2A,500\n"
       "Saint-Denis,970410171,EHPAD,970406005,9D,500\n"
       "Nowhere,330010174,Dup,330001009,33,500\n"
       "X,330010182,EHPAD,330001009,99,500\n";
@@ -150,7 +150,7 @@ TEST(RegistrySimpleCsv, ReadsAnyColumnOrderAndReportsBadRows) {
   EXPECT_EQ(r->size(), 3u);
   EXPECT_EQ(r->find("330010174")->name, "EHPAD \"Les Tilleuls\", fictif");
   EXPECT_EQ(r->find("970410171")->departement, "974");
-  EXPECT_EQ(r->find("2A0010177")->region, "94");
+  EXPECT_EQ(r->find("2A0010179")->region, "94");
   EXPECT_EQ(r->label(), "simple.csv (3 établissements)");
   EXPECT_EQ(warnings.size(), 3u);
 }

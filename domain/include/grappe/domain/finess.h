@@ -13,8 +13,10 @@ namespace grappe::domain {
 // (the second character may be A/B only for Corsica, "2A"/"2B"). No key check.
 bool valid_finess_format(std::string_view finess);
 
-// True when the 9th character is the Luhn (mod 10) key of the 9 digits (DOMAIN.md §3).
-// Corsican numbers (2A…/2B…) have no known key rule: always true for them.
+// True when the 9th character is the Luhn (mod 10) key of the 9 digits (DOMAIN.md §3). Corsican
+// numbers count `2A` as `21` and `2B` as `22`, then are checked like the others (PROTOCOL.md v2;
+// holds for the 490 Corsican numbers of the 2021 national extract and the 14 of the FINESS+
+// sample): "2A0000048" is valid, "2A0000041" is not.
 bool finess_key_ok(std::string_view finess);
 
 // The check for numbers a user types: format, Luhn key, and a prefix naming a known
