@@ -1,6 +1,8 @@
 #include "grappe/domain/finess.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <vector>
 
 #include "grappe/domain/internal/text.h"
@@ -12,6 +14,7 @@ namespace {
 struct Tables {
   std::vector<Departement> departements;
   std::vector<Category> categories;
+  std::map<std::string, std::string, std::less<>> nomenclature;  // code → label
 };
 
 // Columns of data/regions.csv and data/categories.csv (see data/README.md).
@@ -27,6 +30,11 @@ Tables parse_tables() {
   for (std::size_t i = 1; i < categories.size(); ++i) {
     if (!internal::split_csv(categories[i], ',', f) || f.size() < 8) continue;
     t.categories.push_back(Category{f[0], f[1], f[2], f[5], f[6] == "true"});
+  }
+  // code;libelle;statut;date_fermeture after `#` notes and the header.
+  for (std::string_view line : internal::split_lines(internal::nomenclature_csv())) {
+    if (line.empty() || line.starts_with('#') || line.starts_with("code;")) continue;
+    if (internal::split_csv(line, ';', f) && f.size() >= 2) t.nomenclature.emplace(f[0], f[1]);
   }
   return t;
 }
@@ -116,6 +124,12 @@ const Category* find_category(std::string_view code) {
   for (const Category& c : tables().categories)
     if (c.code == code) return &c;
   return nullptr;
+}
+
+std::string_view nomenclature_label(std::string_view code) {
+  const auto& n = tables().nomenclature;
+  const auto it = n.find(code);
+  return it == n.end() ? std::string_view() : std::string_view(it->second);
 }
 
 }  // namespace grappe::domain

@@ -24,7 +24,8 @@ std::string check_establishment(Establishment& e, std::string& warning) {
     warning = "clé de contrôle du FINESS EJ incorrecte (ligne gardée)";
   const Category* c = find_category(e.category);
   e.in_scope = c && c->in_scope;
-  if (e.category_label.empty() && c) e.category_label = c->label;
+  if (e.category_label.empty())
+    e.category_label = c ? std::string_view(c->label) : nomenclature_label(e.category);
   return {};
 }
 

@@ -92,6 +92,17 @@ TEST(Finess, CategoriesCarryTheProgrammeScope) {
   EXPECT_EQ(find_category("999"), nullptr);
 }
 
+TEST(Finess, NomenclatureLabelsTheCategoriesTheTableLacks) {
+  EXPECT_EQ(nomenclature_label("365"), "Etablissement de Soins Pluridisciplinaire");
+  EXPECT_EQ(find_category("365"), nullptr);
+  EXPECT_EQ(nomenclature_label("500"),
+            "Etablissement d'hébergement pour personnes âgées dépendantes");
+  EXPECT_EQ(nomenclature_label("001"), "Autres lits de m.R.");  // closed categories too
+  EXPECT_EQ(nomenclature_label("405"), "");                     // not in the 2021 nomenclature
+  EXPECT_EQ(nomenclature_label("code"), "");
+  EXPECT_EQ(nomenclature_label(""), "");
+}
+
 TEST(Streams, NamesAndKinds) {
   EXPECT_EQ(grappe_stream("abc"), "grappe-abc");
   EXPECT_EQ(esms_stream("330010174"), "esms-330010174");

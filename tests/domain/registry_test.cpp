@@ -29,6 +29,34 @@ TEST(CheckEstablishment, FillsRegionScopeAndLabelFromTheTables) {
   EXPECT_EQ(e.category_label, "Etablissement d'hébergement pour personnes âgées dépendantes");
 }
 
+TEST(CheckEstablishment, LabelsOtherCategoriesFromTheNomenclatureAndKeepsTheSources) {
+  std::string warning;
+  Establishment clinic = row("010780195", "010780054", "CLINIQUE", "01");
+  clinic.category = "365";  // not classified in data/categories.csv
+  EXPECT_EQ(check_establishment(clinic, warning), "");
+  EXPECT_EQ(clinic.category_label, "Etablissement de Soins Pluridisciplinaire");
+  EXPECT_FALSE(clinic.in_scope);
+  Establishment labelled = clinic;
+  labelled.category_label = "Libellé de la source";
+  EXPECT_EQ(check_establishment(labelled, warning), "");
+  EXPECT_EQ(labelled.category_label, "Libellé de la source");
+  Establishment unknown = row("010780195", "010780054", "CLINIQUE", "01");
+  unknown.category = "405";  // in neither table
+  EXPECT_EQ(check_establishment(unknown, warning), "");
+  EXPECT_EQ(unknown.category_label, "");
+}
+
+TEST(CheckEstablishment, ChecksCorsicanKeysLikeTheOthers) {
+  std::string warning;
+  Establishment good = row("2A0005658", "2A0005005", "EHPAD", "2A");
+  EXPECT_EQ(check_establishment(good, warning), "");
+  EXPECT_EQ(warning, "");
+  EXPECT_EQ(good.region, "94");
+  Establishment bad = row("2A0005657", "2A0005005", "EHPAD", "2A");
+  EXPECT_EQ(check_establishment(bad, warning), "");  // kept, with a warning, as elsewhere
+  EXPECT_NE(warning.find("clé de contrôle du FINESS ET"), std::string::npos) << warning;
+}
+
 TEST(CheckEstablishment, GivesTheReasonARowIsRefused) {
   std::string warning;
   for (auto [e, reason] : std::vector<std::pair<Establishment, std::string>>{

@@ -1,6 +1,7 @@
 // grappe/domain/finess.h — FINESS numbers and the reference tables compiled into the library:
-// départements → INSEE regions (data/regions.csv) and FINESS categories with their programme
-// scope (data/categories.csv). Everything here is immutable and safe to call from any thread.
+// départements → INSEE regions (data/regions.csv), FINESS categories with their programme
+// scope (data/categories.csv) and the FINESS category nomenclature. Everything here is immutable
+// and safe to call from any thread.
 #pragma once
 
 #include <string>
@@ -59,5 +60,9 @@ struct Category {
 
 // A category of data/categories.csv; nullptr when not classified there ("unknown").
 const Category* find_category(std::string_view code);
+// The official label of a FINESS category code in the FINESS nomenclature
+// (data/nomenclature_categorie_finess.csv: 274 open and closed categories, DREES 2021); empty
+// when the nomenclature lacks the code (e.g. the 60x–65x series created since).
+std::string_view nomenclature_label(std::string_view code);
 
 }  // namespace grappe::domain

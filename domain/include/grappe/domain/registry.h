@@ -1,6 +1,6 @@
 // grappe/domain/registry.h — the reference establishments (FINESS ET) a grappe is built from.
 // A Registry is immutable once loaded; its const members may be called from any thread. Reading
-// the registry files (the FINESS extract, the simple CSV) is grappe::reference's job.
+// the registry files (FINESS+, the FINESS extract, the simple CSV) is grappe::reference's job.
 #pragma once
 
 #include <cstddef>
@@ -21,14 +21,20 @@ struct Establishment {
   std::string ej_name;         // the organisation's name, when an EJ file or column gave it
   std::string name;            // raison sociale (long form when the extract has one)
   std::string category;        // FINESS categetab: "500"
-  std::string category_label;  // from the extract, else from data/categories.csv
+  std::string category_label;  // from the source, else data/categories.csv, else the nomenclature
   std::string departement;     // INSEE code: "33", "2A", "974"
   std::string region;          // INSEE region code: "75"
   std::string commune;         // town name ("VIRIAT"), or as the CSV gave it
   bool in_scope = false;       // category classified in the programme's scope
-  // WGS84, from the extract's `geolocalisation` line (converted from its projection at load) or
-  // the CSV's latitude/longitude columns; nullopt when the source gave none.
+  // WGS84, from the extract's `geolocalisation` line (converted from its projection at load),
+  // FINESS+'s `coordonneesGeographique` or the CSV's latitude/longitude columns; nullopt when the
+  // source gave none.
   std::optional<GeoPoint> location;
+  // Added with the FINESS+ reader (PROTOCOL.md v2 "Registry"); empty when the source has none
+  // (the etalab extract and the simple CSV give none of them).
+  std::string siret;      // the ET's SIRET, 14 digits
+  std::string ej_siren;   // its EJ's SIREN, 9 digits
+  std::string closed_on;  // "YYYY-MM-DD" (FINESS+ `dateFermeture`) when closed; empty when open
 };
 
 // One source's establishments as a registry reader (grappe::reference) parsed and checked them.
@@ -41,7 +47,8 @@ struct RegistrySource {
 // Checks `e` as a reader filled it: FINESS ET and EJ numbers, name, category, département (INSEE
 // or FINESS code). Returns why it cannot be used; else returns empty, having set its département
 // to the INSEE code and its region, scope and (when empty) category label from the reference
-// tables. A FINESS prefix or key that does not match is no reason: `warning` says it, `e` is kept.
+// tables (data/categories.csv, else the FINESS nomenclature; still empty when neither has it). A
+// FINESS prefix or key that does not match is no reason: `warning` says it, `e` is kept.
 std::string check_establishment(Establishment& e, std::string& warning);
 
 class Registry {
