@@ -20,7 +20,7 @@ std::expected<void, StoreError> Writer::import(std::span<const Record> records) 
   std::size_t bytes = 256;
   for (const auto& r : records) bytes += 192 + 2 * r.stream.size() + r.data.size();
   Staging st(bytes);
-  begin(st);
+  begin(st, records.size());
   for (const auto& r : records) {
     if (auto problem = stage_imported(r, st); !problem.empty()) {
       return std::unexpected(make_error(
@@ -28,6 +28,7 @@ std::expected<void, StoreError> Writer::import(std::span<const Record> records) 
                                    problem + "; nothing of this batch was written"));
     }
   }
+  end_tree(st);
   if (!st.dirty) return {};
   if (auto suspended = suspension()) {
     return std::unexpected(make_error(StoreErrc::kIo, "writes suspended: " + *suspended));

@@ -49,6 +49,7 @@ Writer::Writer(Db& db, Fanout& fanout, std::size_t max_batch_events,
       max_batch_events_(std::max<std::size_t>(max_batch_events, 1)),
       tree_(tree ? std::move(*tree) : TreeEdge()),
       tree_enabled_(tree_enabled),
+      stager_(tree_enabled ? std::make_unique<TreeStager>(kMinStoredHeight) : nullptr),
       position_(tail_position),
       hash_(std::move(tail_hash)),
       retry_interval_(std::max<Clock::duration>(retry_interval, std::chrono::milliseconds(1))),
@@ -131,10 +132,13 @@ std::optional<std::vector<Pending>> Writer::take() {
 void Writer::commit(std::vector<Pending>& batch) {
   std::lock_guard commit_lock(commit_mu_);
   Staging st(batch_bytes(batch));
-  begin(st);
+  std::size_t events = 0;
+  for (const auto& p : batch) events += event_count(p.request);
+  begin(st, events);
   std::vector<AppendOutcome> outcomes;
   outcomes.reserve(batch.size());
   for (auto& p : batch) outcomes.push_back(stage(p, st));
+  end_tree(st);
   bool written = false;
   if (st.dirty) {
     // Suspended: not even tried. A repeated command id, which needs no write, is still answered.
@@ -239,17 +243,21 @@ std::expected<std::uint64_t, StoreError> Writer::head_of(const std::string& stre
   return v;
 }
 
-void Writer::begin(Staging& st) {
-  st.tree = tree_;
+void Writer::begin(Staging& st, std::size_t records) {
+  if (stager_) stager_->begin(tree_, records);
   std::lock_guard lock(state_mu_);
   st.position = position_;
   st.hash = hash_;
 }
 
-void Writer::stage_leaf(std::string_view canonical, Staging& st) {
-  if (!tree_enabled_) return;
-  st.tree.append(leaf_hash(canonical), [&](unsigned h, std::uint64_t i, const std::string& hash) {
-    if (h >= kMinStoredHeight) st.batch.Put(db_.tree(), tree_key(h, i), hash);
+void Writer::stage_leaf(std::string_view canonical, Staging&) {
+  if (stager_) stager_->add(canonical);
+}
+
+void Writer::end_tree(Staging& st) {
+  if (!stager_) return;
+  st.tree = stager_->finish([&](unsigned h, std::uint64_t i, const std::string& hash) {
+    st.batch.Put(db_.tree(), tree_key(h, i), hash);
   });
 }
 
@@ -263,7 +271,7 @@ rocksdb::Status Writer::write(Staging& st) {
 
 void Writer::apply(Staging& st) {
   for (const auto& [stream, version] : st.heads) heads_[stream] = version;
-  tree_ = std::move(st.tree);
+  if (stager_) tree_ = std::move(st.tree);
   std::lock_guard lock(state_mu_);
   position_ = st.position;
   hash_ = st.hash;

@@ -13,7 +13,8 @@
 // batch that turned out durable are published. Writes then resume.
 //
 // Each record's Merkle leaf, and the subtrees it completes, go into the same batch as the record
-// (merkle.h, tree.h): the tree always holds exactly the log's records.
+// (merkle.h, tree.h): the tree always holds exactly the log's records. The hashing itself runs
+// on a helper thread while the batch is staged (tree_stager.h).
 #pragma once
 
 #include <rocksdb/write_batch.h>
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -31,6 +33,7 @@
 
 #include "grappe/eventstore/store.h"
 #include "merkle.h"
+#include "tree_stager.h"
 
 namespace grappe::es::detail {
 
@@ -97,8 +100,10 @@ class Writer {
   std::string stage_command(const Record& r, Staging& st);
   // Stages the Merkle leaf of a record's canonical bytes and the subtrees it completes.
   void stage_leaf(std::string_view canonical, Staging& st);
-  // Staging that continues the durable log (under commit_mu_).
-  void begin(Staging& st);
+  // Staging that continues the durable log (under commit_mu_), of about `records` records.
+  void begin(Staging& st, std::size_t records);
+  // Ends the batch's tree: its subtrees into the batch, its edge into st.tree.
+  void end_tree(Staging& st);
   // Adds the log's head to the batch and writes it, synced.
   rocksdb::Status write(Staging& st);
   void apply(Staging& st);
@@ -127,6 +132,7 @@ class Writer {
   std::unordered_map<std::string, std::uint64_t> heads_;  // durable heads, under commit_mu_
   TreeEdge tree_;                                         // durable tree, under commit_mu_
   const bool tree_enabled_;                               // StoreOptions::merkle_tree
+  std::unique_ptr<TreeStager> stager_;                    // when tree_enabled_
 
   mutable std::mutex state_mu_;
   std::uint64_t position_;
