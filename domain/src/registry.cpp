@@ -137,6 +137,7 @@ std::string Registry::ej_name(std::string_view ej) const {
 }
 
 std::string Registry::label() const {
+  if (!label_.empty()) return label_;
   std::string out;
   for (const auto& s : sources_) out += (out.empty() ? "" : " + ") + s;
   if (out.empty()) out = "registre";

@@ -81,8 +81,10 @@ class Registry {
   std::size_t size() const { return establishments_.size(); }
   const std::vector<Establishment>& establishments() const { return establishments_; }
   // Short description of the sources, e.g. "FINESS 2026-05-12 + demo-registry.csv (60 ET)";
-  // recorded as ValidationCompleted.registry.
+  // recorded as ValidationCompleted.registry. set_label() replaces it (the server names a
+  // registry "<source> <generatedAt> <sha256 first 12>", PROTOCOL.md v2).
   std::string label() const;
+  void set_label(std::string label) { label_ = std::move(label); }
 
   // Adds one establishment (tests, generated registries); false when the FINESS is present.
   bool add(Establishment establishment);
@@ -106,6 +108,7 @@ class Registry {
   std::vector<WordRef> words_;
   std::vector<std::string> haystacks_;  // " word word … " per establishment
   std::vector<std::string> sources_;
+  std::string label_;  // set_label(); empty: label() describes sources_
 };
 
 }  // namespace grappe::domain
