@@ -19,7 +19,8 @@ using Json = nlohmann::json;
 
 void answer_establishment(ServerContext& ctx, const Request& req, const std::string& finess,
                           const Reply& reply) {
-  const auto* e = domain::valid_finess_format(finess) ? ctx.registry.find(finess) : nullptr;
+  const auto registry = ctx.registries.current();
+  const auto* e = domain::valid_finess_format(finess) ? registry->find(finess) : nullptr;
   if (!e) return reply(error_response(req, 404, "not_found", "no such establishment"));
   auto body = establishment_json(*e);
   auto memberships = nlohmann::json::array();
@@ -51,13 +52,14 @@ void get_partner_establishments(ServerContext& ctx, const Request& req, const Re
     return reply(error_response(req, 400, "bad_request", "ej, region ou departement invalide"));
   }
   const auto* dep = departement.empty() ? nullptr : domain::find_departement(departement);
+  const auto registry = ctx.registries.current();  // `found` points into it
   std::vector<const domain::Establishment*> found;
   if (!ej.empty()) {
-    found = ctx.registry.by_ej(ej);
+    found = registry->by_ej(ej);
   } else {
     ctx.models.for_each_esms([&](const std::string& finess, const domain::EsmsState& s) {
       if (!s.profile.looking_for_grappe.value_or(false)) return;
-      if (const auto* e = ctx.registry.find(finess)) found.push_back(e);
+      if (const auto* e = registry->find(finess)) found.push_back(e);
     });
     std::sort(found.begin(), found.end(), [](const auto* a, const auto* b) {
       return std::tie(a->departement, a->name, a->finess) <
@@ -103,7 +105,8 @@ struct ProfileWrite {
 // (a refusal, or no change).
 Decided decide_profile(ProfileWrite& w) {
   const auto current = w.ctx.models.esms(w.finess);
-  auto decided = domain::decide_profile(w.user, w.ctx.registry.find(w.finess), current, w.update);
+  auto decided =
+      domain::decide_profile(w.user, w.ctx.registries.current()->find(w.finess), current, w.update);
   w.refusal.reset();
   if (!decided) w.refusal = decided.error();
   if (!decided || !*decided) return NothingToWrite{};
@@ -164,7 +167,8 @@ void get_establishments(ServerContext& ctx, Call& call) {
     return reply(error_response(req, 400, "bad_request", "search terms too long"));
   }
   auto list = nlohmann::json::array();
-  for (const auto* e : ctx.registry.search(q, departement, category, limit)) {
+  const auto registry = ctx.registries.current();
+  for (const auto* e : registry->search(q, departement, category, limit)) {
     auto j = establishment_json(*e);
     j["profile"] = domain::profile_json(ctx.models.esms(e->finess).profile);
     list.push_back(std::move(j));
@@ -185,7 +189,7 @@ void put_profile(ServerContext& ctx, Call& call) {
   if (!body) return reply(error_response(req, 400, "bad_request", why));
   auto update = domain::parse_profile(*body);
   if (!update) return reply(rejection_response(req, update.error()));
-  if (!domain::valid_finess_format(finess) || !ctx.registry.find(finess))
+  if (!domain::valid_finess_format(finess) || !ctx.registries.current()->find(finess))
     return reply(error_response(req, 404, "not_found", "établissement introuvable"));
   write_profile(std::make_shared<ProfileWrite>(
       ProfileWrite{ctx, std::move(req), *call.user, finess, std::move(*update), reply, {}}));

@@ -90,7 +90,7 @@ void get_state_at(ServerContext& ctx, const Request& req, const std::string& id,
 // The grappe of the call when its user may read it; else answers 404 and gives nullopt.
 std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& call) {
   auto state = ctx.models.grappe(call.params.grappe);
-  if (!state || !domain::may_read(*call.user, *state, ctx.registry)) {
+  if (!state || !domain::may_read(*call.user, *state, *ctx.registries.current())) {
     call.reply(error_response(call.req, 404, "not_found", "no such grappe, or not visible to you"));
     return std::nullopt;
   }
@@ -108,7 +108,7 @@ void get_grappes(ServerContext& ctx, Call& call) {
   auto grappes = ctx.models.grappes([&](const domain::GrappeState& s) {
     return (call_id.empty() || s.call == call_id) && (region.empty() || s.region == region) &&
            (status.empty() || domain::to_string(s.status) == status) &&
-           domain::may_read(user, s, ctx.registry);
+           domain::may_read(user, s, *ctx.registries.current());
   });
   auto list = nlohmann::json::array();
   for (const auto& s : grappes) list.push_back(domain::summary_json(s));

@@ -64,7 +64,7 @@ std::optional<std::uint64_t> tile_index(const std::vector<std::string_view>& gro
 bool may_read_grappe(ServerContext& ctx, const domain::User& user, const std::string& id) {
   bool may = false;
   ctx.models.read_for_decision(id, [&](const domain::GrappeState* state, const auto&) {
-    may = state && domain::may_read(user, *state, ctx.registry);
+    may = state && domain::may_read(user, *state, *ctx.registries.current());
   });
   return may;
 }
@@ -160,7 +160,8 @@ void get_inclusion(ServerContext& ctx, Call& call) {
 void get_receipt(ServerContext& ctx, Call& call) {
   auto state = ctx.models.grappe(call.params.grappe);
   auto version = number(query_param(call.req.target(), "version"));
-  if (!state || !domain::may_read(*call.user, *state, ctx.registry) || !version || *version == 0) {
+  if (!state || !domain::may_read(*call.user, *state, *ctx.registries.current()) || !version ||
+      *version == 0) {
     return call.reply(error_response(call.req, 404, "not_found",
                                      "no such grappe or version, or not visible to you"));
   }

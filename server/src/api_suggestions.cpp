@@ -18,7 +18,8 @@ void get_suggestions(ServerContext& ctx, Call& call) {
   if (!include_unavailable)
     return reply(error_response(req, 400, "bad_request", "includeUnavailable : true ou false"));
   const auto grappe = ctx.models.grappe(id);
-  if (!grappe || !domain::may_read(user, *grappe, ctx.registry))
+  const auto registry = ctx.registries.current();
+  if (!grappe || !domain::may_read(user, *grappe, *registry))
     return reply(error_response(req, 404, "not_found", "grappe introuvable"));
   const bool allowed = domain::is_porteur(user, *grappe) || user.role == domain::Role::kAuditor ||
                        user.role == domain::Role::kAdmin;
@@ -37,7 +38,7 @@ void get_suggestions(ServerContext& ctx, Call& call) {
   });
   auto list = nlohmann::json::array();
   for (const auto& s :
-       domain::suggest_partners(*grappe, ctx.registry, facts, {*limit, *include_unavailable}))
+       domain::suggest_partners(*grappe, *registry, facts, {*limit, *include_unavailable}))
     list.push_back(domain::to_json(s));
   reply(json_response(req, 200, {{"suggestions", std::move(list)}}));
 }

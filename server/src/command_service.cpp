@@ -45,9 +45,13 @@ struct CommandService::Run {
 };
 
 CommandService::CommandService(EventWriter& writer, ReadModels& models,
-                               const domain::Registry& registry, const domain::CallConfig& config,
+                               const Registries& registries, const domain::CallConfig& config,
                                Metrics& metrics)
-    : writer_(writer), models_(models), registry_(registry), config_(config), metrics_(metrics) {}
+    : writer_(writer),
+      models_(models),
+      registries_(registries),
+      config_(config),
+      metrics_(metrics) {}
 
 // A repeated command id is not looked up here: the store finds it when the command is appended
 // (or its rejection recorded), appends nothing and returns the first answer, which finish()
@@ -101,9 +105,10 @@ void CommandService::write(std::shared_ptr<Run> run, std::optional<domain::Rejec
 
 Decided CommandService::decide(Run& run) {
   const auto& r = run.request;
+  const auto registry = registries_.current();  // one registry for the whole decision
   domain::Context ctx{
       run.user,
-      registry_,
+      *registry,
       config_,
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
       {},

@@ -22,6 +22,7 @@
 #include "grappe/domain/user.h"
 #include "metrics.h"
 #include "read_models.h"
+#include "registries.h"
 
 namespace grappe::server {
 
@@ -29,7 +30,7 @@ class CommandService {
  public:
   using Done = std::function<void(CommandAnswer answer)>;
 
-  CommandService(EventWriter& writer, ReadModels& models, const domain::Registry& registry,
+  CommandService(EventWriter& writer, ReadModels& models, const Registries& registries,
                  const domain::CallConfig& config, Metrics& metrics);
 
   // Answers exactly once through `done`, from any thread: an `ack` only after the events are
@@ -52,7 +53,7 @@ class CommandService {
 
   EventWriter& writer_;
   ReadModels& models_;
-  const domain::Registry& registry_;
+  const Registries& registries_;
   const domain::CallConfig& config_;
   Metrics& metrics_;
   std::mutex mu_;

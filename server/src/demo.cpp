@@ -69,11 +69,12 @@ void seed_grappe(ServerContext& ctx, const domain::User& porteur, const domain::
        {"porteur", porteur.og.front()},
        {"description", "Grappe de démonstration : données fictives."},
        {"dui", {{"vendor", "Éditeur Exemple (fictif)"}, {"software", "DUI Démo 3"}}}});
-  for (const auto& finess : establishments_of(ctx.registry, porteur.og.front())) {
+  const auto registry = ctx.registries.current();
+  for (const auto& finess : establishments_of(*registry, porteur.og.front())) {
     if (ctx.models.esms(finess).accepted_in("default")) continue;  // in the other demo grappe
     run(ctx, porteur, next_id(), grappe, "InviteEstablishment", {{"finess", finess}});
   }
-  auto theirs = establishments_of(ctx.registry, partner.og.front());
+  auto theirs = establishments_of(*registry, partner.og.front());
   theirs.resize(std::min(theirs.size(), partner_invites));
   for (const auto& finess : theirs) {
     run(ctx, porteur, next_id(), grappe, "InviteEstablishment",

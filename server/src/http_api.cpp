@@ -27,6 +27,8 @@ const Router& api_router() {
       {V::get, "/api/establishments/{finess}", kSignedIn, get_establishment},
       {V::put, "/api/establishments/{finess}/profile", kSignedIn, put_profile},
       {V::get, "/api/reference/regions", kSignedIn, get_regions},
+      {V::get, "/api/registry", kSignedIn, get_registry},
+      {V::get, "/api/admin/registry", kSignedIn, get_registry_status},
       {V::get, "/api/audit/verify", kSignedIn, get_verify},
       {V::get, "/checkpoint", kPublic, get_checkpoint},
       {V::get, "/api/log/key", kPublic, get_log_key},

@@ -33,6 +33,18 @@ void HttpSession::do_read() {
   parser_->body_limit(kMaxBodyBytes);
   // Half-open or idle connections end here; one refused at a limit gets less.
   stream_.expires_after(std::chrono::seconds(slot_ ? 30 : 5));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  const auto& req = parser_->get();
+  const std::string_view target = req.target();
+  if (req.method() == http::verb::post && slot_ &&
+      target.substr(0, target.find('?')) == "/api/admin/registry") {
+    return start_upload();
+  }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

@@ -14,6 +14,8 @@ namespace grappe::server {
 
 inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+// POST /api/admin/registry: the one body streamed to a file instead (PROTOCOL.md v2).
+inline constexpr std::uint64_t kMaxRegistryUploadBytes = std::uint64_t{2} << 30;
 
 // The policy of every HTML answer: scripts, styles, connections only from the server itself
 // (the favicon is an empty data: URL), never framed.
@@ -34,7 +36,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // POST /api/admin/registry (registry_upload.cpp): the body goes to a file in the data folder,
+  // read with an idle timeout, then to Registries::load(); answered 202 once whole.
+  void start_upload();
+  void read_upload();
+  void on_upload(boost::beast::error_code ec, std::size_t bytes);
+  void end_upload(boost::beast::http::status status, const char* code, const std::string& why);
   void reply(boost::beast::http::response<boost::beast::http::string_body> response);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void reply_error(boost::beast::http::status status, const char* code, const char* message);
@@ -47,6 +56,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   ServerContext& ctx_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::file_body>> upload_;
+  std::string upload_path_;
+  std::uint64_t upload_received_ = 0;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
   std::shared_ptr<Limits::Slot> slot_;
   Limits::Refusal refusal_;

@@ -12,6 +12,7 @@
 #include "io_pool.h"
 #include "listener.h"
 #include "projector.h"
+#include "registry_load.h"
 #include "server_context.h"
 #include "startup.h"
 #include "version.h"
@@ -101,8 +102,10 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--data", data, "RocksDB directory, created if missing (default ./var/data)");
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
-  app.add_option("--registry", o.registries,
-                 "establishments file (FINESS extract or CSV); repeatable; default: demo registry")
+  app.add_option(
+         "--registry", o.registries,
+         "establishments file (FINESS+ JSON, plain or .gz; FINESS extract; CSV); repeatable; "
+         "default: demo registry")
       ->check(CLI::ExistingFile);
   app.add_option("--users", o.users, "JSON users file, created or updated at start")
       ->check(CLI::ExistingFile);
@@ -226,19 +229,19 @@ int serve(const Options& options, Inputs& inputs) {
   Hub hub;
   Metrics metrics;
   EventWriter writer(*store, models, metrics);
-  CommandService commands(writer, models, inputs.registry, inputs.config, metrics);
+  Registries registries(std::move(inputs.registry), upload_loader(), metrics.registry());
+  CommandService commands(writer, models, registries, inputs.config, metrics);
   Projector projector(*store, models, hub);
   net::thread_pool background(1);
   net::thread_pool readers(2);
   Limits limits(options.limits, metrics.registry());
-  ServerContext ctx{options,    *store,    inputs.registry, inputs.config, models,
-                    hub,        projector, writer,          commands,      metrics,
-                    background, readers,   inputs.web,      limits,        tlog,
-                    {},         {}};
+  ServerContext ctx{options, *store,   registries, inputs.config, models,  hub,        projector,
+                    writer,  commands, metrics,    background,    readers, inputs.web, limits,
+                    tlog,    {},       {}};
   projector.start();
   if (options.merkle_tree) tlog.start();
   apply_users(ctx, inputs.users);
-  auto demo_list = demo_users(inputs.registry);
+  auto demo_list = demo_users(*registries.current());
   if (demo) seed_demo(ctx, demo_list);
   ctx.demo_users = active_demo_users(ctx, demo_list);
 

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "projector.h"
 #include "read_models.h"
+#include "registries.h"
 #include "static_files.h"
 #include "transparency.h"
 
@@ -56,7 +57,7 @@ class SessionSet {
 struct ServerContext {
   const Options& options;
   es::Store& store;
-  const domain::Registry& registry;
+  Registries& registries;  // current(): the registry in service, swapped by an admin's upload
   const domain::CallConfig& config;
   ReadModels& models;
   Hub& hub;

@@ -6,7 +6,7 @@
 #include <future>
 #include <sstream>
 
-#include "grappe/reference/registry_file.h"
+#include "registry_load.h"
 #include "users.h"
 #include "users_file.h"
 
@@ -40,17 +40,20 @@ std::vector<UserSeed> load_users(const std::filesystem::path& path) {
 
 Inputs load_inputs(const Options& options) {
   Inputs inputs;
-  std::vector<std::string> warnings;
   auto files = options.registries;
-  if (files.empty()) files.push_back(GRAPPE_DEMO_REGISTRY);
-  for (const auto& file : files) {
-    auto added = reference::add_registry_file(inputs.registry, file, &warnings);
-    if (!added) throw InputError("--registry " + file.string() + ": " + added.error());
-  }
+  const bool demo = files.empty();
+  if (demo) files.push_back(GRAPPE_DEMO_REGISTRY);
+  auto loaded = load_registry_files(files, demo, {});
+  if (!loaded) throw InputError("--registry: " + loaded.error());
+  inputs.registry = std::move(*loaded);
+  const auto& warnings = inputs.registry.warnings;
   for (std::size_t i = 0; i < warnings.size() && i < 20; ++i)
     spdlog::warn("registry: {}", warnings[i]);
   if (warnings.size() > 20) spdlog::warn("registry: {} more warnings", warnings.size() - 20);
-  spdlog::info("registry: {} establishments ({})", inputs.registry.size(), inputs.registry.label());
+  inputs.registry.warnings.clear();
+  spdlog::info("registry: {} establishments, {} organisations, {} closed ({})",
+               inputs.registry.info.establishments, inputs.registry.info.organisations,
+               inputs.registry.info.closed, inputs.registry.info.label());
   if (options.config) {
     auto config = domain::CallConfig::parse(read_json(*options.config, "--config"));
     if (!config) throw InputError("--config " + options.config->string() + ": " + config.error());

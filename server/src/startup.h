@@ -9,6 +9,7 @@
 #include "grappe/domain/config.h"
 #include "grappe/domain/registry.h"
 #include "options.h"
+#include "registries.h"
 #include "server_context.h"
 #include "static_files.h"
 #include "users_file.h"
@@ -21,7 +22,7 @@ struct InputError : std::runtime_error {
 };
 
 struct Inputs {
-  domain::Registry registry;
+  LoadedRegistry registry;  // moved into the server's Registries
   domain::CallConfig config;
   std::vector<UserSeed> users;  // from --users
   StaticFiles web;              // the files of --web-root

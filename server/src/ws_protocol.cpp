@@ -134,7 +134,7 @@ void handle_subscribe(ClientContext& ctx, const nlohmann::json& msg) {
   std::uint64_t version = 0;
   nlohmann::json state;
   ctx.server.models.with_grappe(*grappe, [&](const domain::GrappeState* s) {
-    if (!s || !domain::may_read(user, *s, ctx.server.registry)) return;
+    if (!s || !domain::may_read(user, *s, *ctx.server.registries.current())) return;
     readable = true;
     version = s->version;
     if (!from) state = domain::to_json(*s);

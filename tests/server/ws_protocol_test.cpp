@@ -11,8 +11,8 @@
 #include <set>
 
 #include "command_service.h"
-#include "grappe/reference/registry_file.h"
 #include "projector.h"
+#include "registry_load.h"
 #include "support.h"
 #include "users.h"
 
@@ -33,18 +33,17 @@ struct InProcess {
     auto opened = es::Store::open(options.data);
     if (!opened) throw std::runtime_error(opened.error().message);
     store = std::move(*opened);
-    std::vector<std::string> warnings;
-    if (!reference::add_registry_file(registry, GRAPPE_DEMO_REGISTRY, &warnings)) {
-      throw std::runtime_error("registry");
-    }
+    auto loaded = server::load_registry_files({GRAPPE_DEMO_REGISTRY}, true, {});
+    if (!loaded) throw std::runtime_error("registry: " + loaded.error());
+    registries.emplace(std::move(*loaded), server::upload_loader(), metrics.registry());
     writer.emplace(*store, models, metrics);
-    commands.emplace(*writer, models, registry, config, metrics);
+    commands.emplace(*writer, models, *registries, config, metrics);
     projector.emplace(*store, models, hub);
     limits_.emplace(options.limits, metrics.registry());
     tlog.emplace(*store, *tlog::SigningKey::generate("grappe/test", tlog::kNoteKey),
                  std::vector<tlog::VerifierKey>{}, std::chrono::seconds(1));
     // Parenthesised aggregate initialisation: ServerContext holds a mutex and cannot move.
-    ctx.emplace(options, *store, registry, config, models, hub, *projector, *writer, *commands,
+    ctx.emplace(options, *store, *registries, config, models, hub, *projector, *writer, *commands,
                 metrics, background, readers, files, *limits_, *tlog);
     projector->start();
     add_user({"porteur", "Porteur", domain::Role::kGestionnaire, {kOgPorteur}, {}});
@@ -64,11 +63,11 @@ struct InProcess {
   TempDir dir;
   server::Options options;
   std::unique_ptr<es::Store> store;
-  domain::Registry registry;
   domain::CallConfig config = domain::CallConfig::builtin();
   server::ReadModels models;
   server::Hub hub;
   server::Metrics metrics;
+  std::optional<server::Registries> registries;
   std::optional<server::EventWriter> writer;
   std::optional<server::CommandService> commands;
   std::optional<server::Projector> projector;
