@@ -16,6 +16,10 @@ int Call::threshold_for(std::string_view region) const {
   return overseas_or_corsica(region) ? threshold_overseas_corsica : threshold;
 }
 
+int Call::min_organisations_for(std::string_view region) const {
+  return overseas_or_corsica(region) ? min_organisations_overseas_corsica : min_organisations;
+}
+
 CallConfig CallConfig::builtin() {
   Call call;
   call.id = "default";
@@ -65,6 +69,32 @@ std::expected<std::vector<std::string>, std::string> regions(const Json& j) {
   return list;
 }
 
+// The thresholds that apply in the regions the call is open in (every region when empty).
+int largest_threshold(const Call& call) {
+  if (call.regions.empty()) return std::max(call.threshold, call.threshold_overseas_corsica);
+  int largest = 0;
+  for (const auto& r : call.regions) largest = std::max(largest, call.threshold_for(r));
+  return largest;
+}
+
+// minOrganisations, minOrganisationsOverseasCorsica and maxMembers, once the thresholds are set.
+std::optional<std::string> parse_size_rules(const Json& j, Call& call) {
+  auto mo = threshold(j, "minOrganisations", 3);
+  if (!mo) return mo.error();
+  auto moo = threshold(j, "minOrganisationsOverseasCorsica", 2);
+  if (!moo) return moo.error();
+  call.min_organisations = *mo;
+  call.min_organisations_overseas_corsica = *moo;
+  if (!j.contains("maxMembers") || j["maxMembers"].is_null()) return std::nullopt;
+  auto max = threshold(j, "maxMembers", 0);
+  if (!max) return max.error();
+  if (*max < largest_threshold(call))
+    return "'maxMembers' (" + std::to_string(*max) + ") inférieur au seuil de l'appel (" +
+           std::to_string(largest_threshold(call)) + ") : aucune grappe ne serait éligible";
+  call.max_members = *max;
+  return std::nullopt;
+}
+
 CallResult parse_call(const Json& j) {
   if (!j.is_object()) return CallResult(std::unexpect, "objet attendu");
   Call call;
@@ -86,6 +116,7 @@ CallResult parse_call(const Json& j) {
   if (!to) return CallResult(std::unexpect, to.error());
   call.threshold = *t;
   call.threshold_overseas_corsica = *to;
+  if (auto error = parse_size_rules(j, call)) return CallResult(std::unexpect, *error);
   auto deadline = internal::get_optional_string(j, "deadline");
   if (!deadline) return CallResult(std::unexpect, deadline.error());
   if (*deadline) {

@@ -41,6 +41,10 @@ bool past_deadline(const Call& call, const Context& ctx) {
   return call.deadline && format_timestamp(ctx.now) > *call.deadline;
 }
 
+std::string today(const Context& ctx) {
+  return format_timestamp(ctx.now).substr(0, 10);
+}
+
 Call call_of(const GrappeState& s, const Context& ctx) {
   if (const Call* c = ctx.config.find(s.call)) return *c;
   Call fallback;

@@ -6,7 +6,7 @@ namespace grappe::domain::internal {
 namespace {
 
 ValidationCompleted run_validation(const GrappeState& s, const Context& ctx) {
-  return ValidationCompleted{validate(s, ctx.registry, call_of(s, ctx), ctx.esms)};
+  return ValidationCompleted{validate(s, ctx.registry, call_of(s, ctx), ctx.esms, today(ctx))};
 }
 
 std::optional<Rejection> check_status(const GrappeState& s, GrappeStatus wanted,

@@ -20,6 +20,8 @@ std::optional<Rejection> check_porteur(const GrappeState& s, const Context& ctx)
 std::optional<Rejection> check_open(const GrappeState& s);
 // Past the call's deadline?
 bool past_deadline(const Call& call, const Context& ctx);
+// The date of ctx.now, "YYYY-MM-DD" (UTC): the day rules and decisions judge closures by.
+std::string today(const Context& ctx);
 // The call of the grappe; the built-in thresholds when the configuration no longer has it.
 Call call_of(const GrappeState& s, const Context& ctx);
 EsmsState esms_of(const Context& ctx, const std::string& finess);

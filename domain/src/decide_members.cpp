@@ -1,5 +1,6 @@
 // Invitations and memberships: invite, revoke, accept, decline, withdraw, remove.
 #include "decide_internal.h"
+#include "grappe/domain/rules.h"
 
 namespace grappe::domain::internal {
 namespace {
@@ -22,6 +23,16 @@ std::optional<Rejection> check_establishment_manager(const Member& m, const Cont
   if (acts_for(ctx.user, m.ej)) return std::nullopt;
   return rejection(RejectionCode::kForbidden,
                    "Seul le gestionnaire de l'établissement peut répondre pour lui.");
+}
+
+// Refuses an establishment the registry says is closed (rule open_establishment).
+std::optional<Rejection> check_not_closed(const Establishment& e, const Context& ctx) {
+  if (!closed_on_or_before(e, today(ctx))) return std::nullopt;
+  return rejection(
+      RejectionCode::kRuleViolation,
+      "Cet établissement est fermé au répertoire FINESS depuis le " + french_date(e.closed_on) +
+          " : il ne peut pas être invité.",
+      {{"rule", "open_establishment"}, {"finess", e.finess}, {"closedOn", e.closed_on}});
 }
 
 // The other grappe of the call where `finess` is already accepted, if any.
@@ -57,6 +68,7 @@ Decided decide_invite(const GrappeState& s, const InviteEstablishment& c, const 
     return std::unexpected(rejection(RejectionCode::kNotFound,
                                      "Établissement inconnu du répertoire FINESS.",
                                      {{"finess", c.finess}}));
+  if (auto r = check_not_closed(*e, ctx)) return std::unexpected(*r);
   if (const Member* m = s.member(c.finess);
       m && (m->status == MemberStatus::kInvited || m->status == MemberStatus::kAccepted))
     return std::unexpected(wrong_status(*m, "Cet établissement est déjà invité ou membre."));

@@ -157,6 +157,9 @@ TEST(DecideSubmit, EligibleGrappeIsSubmittedThenDecided) {
     w.must("g", w.porteur, InviteEstablishment{w.et_b[i], ""});
     w.must("g", w.manager_b, AcceptInvitation{w.et_b[i]});
   }
+  // A third organisation (min_organisations: og_a alone has fewer than 15).
+  w.must("g", w.porteur, InviteEstablishment{w.et_c[0], ""});
+  w.must("g", w.outsider_c, AcceptInvitation{w.et_c[0]});
   ASSERT_GE(w.state("g").counts.accepted, 15);
   const Decision d = w.must("g", w.porteur, SubmitDossier{});
   ASSERT_EQ(d.grappe.size(), 2u);

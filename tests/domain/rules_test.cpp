@@ -138,17 +138,18 @@ TEST(WhatIf, ListsThePendingInvitationsThatWouldMakeItEligible) {
   for (int i = 0; i < 3; ++i) w.must("g", w.porteur, InviteEstablishment{w.et_b[i], ""});
   const std::string hospital = w.registry.search("centre hospitalier", "", "", 1)[0]->finess;
   w.must("g", w.porteur, InviteEstablishment{hospital, ""});
+  w.must("g", w.porteur, InviteEstablishment{w.et_c[0], ""});  // a third organisation
   // One of them is already accepted in another grappe of the call.
   w.esms[w.et_b[2]].memberships.push_back({"other", "default", "accepted"});
   const WhatIf r = what_if(w.state("g"), w.registry, *w.config.find("default"), lookup(w));
   EXPECT_FALSE(r.eligible_now);
   EXPECT_EQ(r.missing, 2);
-  EXPECT_EQ(r.pending, (std::vector<std::string>{w.et_b[0], w.et_b[1]}));
+  EXPECT_EQ(r.pending, (std::vector<std::string>{w.et_b[0], w.et_b[1], w.et_c[0]}));
   EXPECT_TRUE(r.reachable_with_pending);
   EXPECT_TRUE(r.blocking.empty());
   const auto j = to_json(r);
   EXPECT_EQ(j["missing"], 2);
-  EXPECT_EQ(j["pending"].size(), 2u);
+  EXPECT_EQ(j["pending"].size(), 3u);
 }
 
 TEST(WhatIf, NamesBlockingRulesAndUnclassifiedLast) {

@@ -49,7 +49,9 @@ struct Decision {
 // other command on a missing grappe, or on one the user may not read → not_found; may read but not
 // act → forbidden; membership commands on a submitted dossier, anything but comments after the
 // decision → invalid_state; accept of an establishment accepted in another grappe of the same call
-// → rule_violation with details.rule = "exclusive_membership". SubmitDossier always yields
+// → rule_violation with details.rule = "exclusive_membership"; invitation of an establishment
+// the registry says is closed as of ctx.now → rule_violation with details.rule =
+// "open_establishment" (and details.finess, details.closedOn). SubmitDossier always yields
 // ValidationCompleted, and DossierSubmitted only when no rule fails.
 std::expected<Decision, Rejection> decide(const GrappeState& state, const Command& command,
                                           const Context& ctx);
