@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "grappe/domain/internal/text.h"
+#include "grappe/domain/rules.h"
 
 namespace grappe::domain {
 namespace {
@@ -216,6 +217,7 @@ struct ByIndex {
 std::optional<Scored> score(const Establishment& e, std::size_t index, Reference& ref,
                             const ByIndex& facts, const SuggestOptions& options) {
   if (!e.in_scope || facts.status[index] == ByIndex::kExcluded) return std::nullopt;
+  if (closed_on_or_before(e, options.today)) return std::nullopt;
   const auto availability = static_cast<Availability>(facts.status[index]);
   if (availability == Availability::kMemberElsewhere && !options.include_unavailable)
     return std::nullopt;

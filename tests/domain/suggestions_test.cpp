@@ -226,5 +226,21 @@ TEST(SuggestionsDistance, NearerEstablishmentsScoreMoreAndSayHowFar) {
   EXPECT_FALSE(to_json(list[2]).contains("distanceKm"));
 }
 
+TEST_F(Suggestions, ClosedEstablishmentsAreNotProposed) {
+  Establishment closed = et("330000102", "330002222", "500", "33", "75");
+  closed.closed_on = "2025-03-12";
+  Establishment closing = et("330000110", "330001111", "500", "33", "75");
+  closing.closed_on = "2027-01-31";
+  registry_.add(closed);
+  registry_.add(closing);
+  const auto no_clock = finesses(suggest_partners(grappe_, registry_, facts_, {100, true}));
+  EXPECT_EQ(std::count(no_clock.begin(), no_clock.end(), "330000102"), 0);
+  EXPECT_EQ(std::count(no_clock.begin(), no_clock.end(), "330000110"), 0);
+  const auto dated =
+      finesses(suggest_partners(grappe_, registry_, facts_, {100, true, "2026-11-23"}));
+  EXPECT_EQ(std::count(dated.begin(), dated.end(), "330000102"), 0);
+  EXPECT_EQ(std::count(dated.begin(), dated.end(), "330000110"), 1);
+}
+
 }  // namespace
 }  // namespace grappe::domain

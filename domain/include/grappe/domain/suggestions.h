@@ -1,9 +1,10 @@
 // grappe/domain/suggestions.h — possible partners for a grappe (issue 8), a pure function of the
 // grappe, the registry, the establishments' profiles and the other grappes of its call.
 //
-// Candidates: every establishment of the registry whose category is in the programme's scope,
-// except those of this grappe that are invited, accepted, or that declined, withdrew or were
-// removed (a revoked invitation may be proposed again).
+// Candidates: every establishment of the registry whose category is in the programme's scope
+// and that is not closed (no closing date on or before `SuggestOptions::today`; any closing date
+// when it is empty), except those of this grappe that are invited, accepted, or that declined,
+// withdrew or were removed (a revoked invitation may be proposed again).
 //
 // The grappe's reference points (computed once per call):
 //   - its départements and publics: those of its invited and accepted members; while it has
@@ -80,6 +81,9 @@ struct Suggestion {
 struct SuggestOptions {
   std::size_t limit = 20;
   bool include_unavailable = false;
+  // "YYYY-MM-DD": establishments closed on or before it are left out; empty: every establishment
+  // with a closing date is (rule open_establishment).
+  std::string today;
 };
 
 // The best `options.limit` candidates for `grappe`, in the order described above.
