@@ -80,6 +80,19 @@ export function formatDate(iso) {
   return Number.isNaN(d.getTime()) ? '' : dateOnly.format(d);
 }
 
+// Today as "YYYY-MM-DD" in the browser's time zone.
+export function todayIso() {
+  const d = new Date();
+  const two = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+// True when `closedOn` (a registry's "YYYY-MM-DD" closing date, or null) is today or earlier.
+export function isClosed(closedOn) {
+  return typeof closedOn === 'string' && closedOn.length >= 10 &&
+      closedOn.slice(0, 10) <= todayIso();
+}
+
 // A random RFC 4122 version 4 UUID, also outside secure contexts.
 export function uuid() {
   if (globalThis.crypto?.randomUUID) return crypto.randomUUID();

@@ -25,10 +25,13 @@ export const MEMBER_STATUS_LABELS = {
 
 export const RULE_LABELS = {
   min_size: 'Nombre minimal d’établissements',
+  min_organisations: 'Organismes gestionnaires distincts',
+  max_size: 'Taille maximale',
   same_region: 'Même région',
   exclusive_membership: 'Une seule grappe par appel',
   eligible_category: 'Catégorie éligible',
   known_establishment: 'Établissement connu du FINESS',
+  open_establishment: 'Établissements ouverts',
   pending_invitations: 'Invitations sans réponse',
 };
 
@@ -82,14 +85,25 @@ const REJECTION_LABELS = {
   network: 'Le serveur est injoignable : réessayez quand la connexion sera rétablie.',
 };
 
+// "2025-03-12" → "12/03/2025"; anything else as is.
+export function frenchDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso ?? ''));
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : String(iso ?? '');
+}
+
+// Refusals by a rule of the programme: a text, or a function of the rejection's details.
 const RULE_REJECTIONS = {
   exclusive_membership: 'Cet établissement est déjà membre d’une autre grappe de cet appel.',
+  open_establishment: (details) => 'Cet établissement est fermé au répertoire FINESS' +
+      (details?.closedOn ? ` depuis le ${frenchDate(details.closedOn)}` : '') +
+      ' : il ne peut pas être invité.',
 };
 
 // {code, message, details} → words for the user: ours for a known rule; otherwise ours for the
 // code followed by the server's own explanation.
 export function rejectionText(rejection) {
   const rule = RULE_REJECTIONS[rejection?.details?.rule];
+  if (typeof rule === 'function') return rule(rejection.details);
   if (rule) return rule;
   const main = REJECTION_LABELS[rejection?.code] ?? 'Action refusée.';
   return rejection?.message ? `${main} Détail : ${rejection.message}` : main;

@@ -25,6 +25,11 @@ export class Regions {
     return name ? `${name} (${code})` : String(code ?? '');
   }
 
+  // True for Corse and the overseas regions (their thresholds are lower); false when unknown.
+  overseasOrCorsica(code) {
+    return Boolean(this.list.find((r) => r.code === code)?.overseasOrCorsica);
+  }
+
   // Guesses the region of a FINESS number from its prefix (overseas prefixes have 4
   // characters, the others 2); '' when unknown.
   ofFiness(finess) {

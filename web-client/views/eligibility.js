@@ -3,7 +3,7 @@
 // (validate, submit, reopen; the ARS's decision).
 import {establishmentPath} from '../api.js';
 import {askText, confirmAction} from '../lib/dialog.js';
-import {debounce, el, field, formatDateTime, renderKeepingFocus} from '../lib/dom.js';
+import {debounce, el, field, formatDateTime, isClosed, renderKeepingFocus} from '../lib/dom.js';
 import {DECISION_LABELS, label, OUTCOME_LABELS, rejectionText, RULE_LABELS} from '../lib/labels.js';
 import {decisionNode} from '../lib/notes.js';
 import {canDecide, isOpen, isPorteur} from '../lib/permissions.js';
@@ -31,9 +31,10 @@ export function createEligibility(app, grappe) {
     if (state.status !== 'open') submission.refused = false;
     const accepted = state.members.filter((m) => m.status === 'accepted').length;
     elsewhere.check(state);
+    const wanted = minOrganisations(app.regions, state.region);
     renderKeepingFocus(
         node, el('h2', {id: 'elig-title', 'data-key': 'elig-title', tabindex: -1}, 'Éligibilité'),
-        progress(accepted, state.threshold), estimate(state, accepted, elsewhere),
+        progress(accepted, state.threshold), estimate(state, accepted, elsewhere, wanted),
         submission.refused ? notSubmitted(state.lastValidation) : null, rules(state.lastValidation),
         actions(app, grappe, state, submission), decisionNode(state.decision),
         canDecide(app.me, state) ? decisionForm.node : null);
@@ -41,8 +42,19 @@ export function createEligibility(app, grappe) {
   return {node, update, dirty: decisionForm.dirty};
 }
 
-// Invited members already accepted in another grappe of the same call: their invitation cannot be
-// accepted (PROTOCOL.md: exclusive membership). Read from GET /api/establishments/{finess}.
+// The call's minimum of distinct organisations by default (PROTOCOL.md: 3, 2 overseas and in
+// Corsica). A call may set others: the estimate says so, and the server's check prevails.
+const MIN_ORGANISATIONS = 3;
+const MIN_ORGANISATIONS_OVERSEAS_CORSICA = 2;
+
+function minOrganisations(regions, region) {
+  return regions?.overseasOrCorsica?.(region) ? MIN_ORGANISATIONS_OVERSEAS_CORSICA :
+                                                MIN_ORGANISATIONS;
+}
+
+// Invited members whose invitation cannot be accepted usefully: already accepted in another
+// grappe of the same call (PROTOCOL.md: exclusive membership), or closed in the registry (rule
+// open_establishment: `closedOn` on or before today). Read from GET /api/establishments/{finess}.
 class MemberElsewhere {
   constructor(app, grappe, onChange) {
     this.app = app;
@@ -71,7 +83,7 @@ class MemberElsewhere {
                           .some(
                               (x) => x.grappe !== this.grappe && x.call === state.call &&
                                   x.status === 'accepted');
-        if (other) taken.add(m.finess);
+        if (other || isClosed(e.closedOn)) taken.add(m.finess);
       } catch {
         // Unknown: counted as possible, as before.
       }
@@ -83,23 +95,69 @@ class MemberElsewhere {
 }
 
 const plural = (n, one, many) => `${n} ${n > 1 ? many : one}`;
-
-// Which pending invitations would bring the grappe to its threshold (size only). Invitations that
-// a failing rule names, or of establishments already members elsewhere, are not counted.
-export function whatIf(state, accepted, elsewhere = {
+const NONE_ELSEWHERE = {
   has: () => false
-}) {
+};
+
+// Which pending invitations would bring the grappe to its threshold and to `wanted` distinct
+// organisations. Invitations that a failing rule names, or of establishments already members
+// elsewhere or closed, are not counted.
+export function whatIf(state, accepted, elsewhere = NONE_ELSEWHERE, wanted = MIN_ORGANISATIONS) {
   const failing = new Set((state.lastValidation?.rules ?? [])
                               .filter((r) => r.outcome === 'fail' && r.rule !== 'min_size')
                               .flatMap((r) => r.finess ?? []));
   const invited = state.members.filter((m) => m.status === 'invited');
   const blocked = invited.filter((m) => failing.has(m.finess) || elsewhere.has(m.finess));
   const pending = invited.filter((m) => !blocked.includes(m));
-  return {missing: Math.max(0, state.threshold - accepted), pending, blocked};
+  return {
+    missing: Math.max(0, state.threshold - accepted),
+    pending,
+    blocked,
+    organisations: organisationsEstimate(state, pending, wanted),
+  };
 }
 
-function estimate(state, acceptedCount, elsewhere) {
-  const {missing, pending, blocked} = whatIf(state, acceptedCount, elsewhere);
+// min_organisations on the accepted members, and on them plus `pending`: at least `wanted`
+// distinct organisations (FINESS EJ), unless one of them alone reaches the threshold.
+export function organisationsEstimate(state, pending, wanted) {
+  const accepted = state.members.filter((m) => m.status === 'accepted');
+  const count = (members) => {
+    const per = new Map();
+    for (const m of members) per.set(m.ej, (per.get(m.ej) ?? 0) + 1);
+    const alone = [...per.values()].some((n) => n >= state.threshold);
+    return {distinct: per.size, alone, ok: per.size >= wanted || alone};
+  };
+  const now = count(accepted);
+  const then = count([...accepted, ...pending]);
+  return {wanted, now: now.distinct, alone: now.alone, ok: now.ok, reachable: then.ok};
+}
+
+function organisationsText(o) {
+  const og = (n) =>
+      plural(n, 'organisme gestionnaire distinct', 'organismes gestionnaires distincts');
+  const rule = `il en faut au moins ${o.wanted}, sauf si l’un d’eux réunit le seuil à lui seul`;
+  if (o.ok && o.now < o.wanted) {
+    return 'Un organisme gestionnaire réunit à lui seul le seuil : ' +
+        'il peut se porter candidat seul.';
+  }
+  if (o.ok) return `Les membres relèvent de ${og(o.now)} (au moins ${o.wanted}).`;
+  const head = o.now ? `Les membres relèvent de ${og(o.now)} ; ${rule}` :
+                       `Aucun membre pour le moment ; ${rule}`;
+  return o.reachable ? `${head}. Si les invitations en attente sont acceptées, ce sera le cas.` :
+                       `${head}. Les invitations en attente n’y suffisent pas.`;
+}
+
+// The last validation's max_size failure, if any: acceptances cannot fix it.
+function overMaximum(validation) {
+  const rule = (validation?.rules ?? []).find((r) => r.rule === 'max_size' && r.outcome === 'fail');
+  return rule ? el('p', {class: 'warning', 'data-testid': 'what-if-max-size'},
+                   el('strong', null, `${label(RULE_LABELS, 'max_size')} : `), rule.detail ?? '') :
+                null;
+}
+
+function estimate(state, acceptedCount, elsewhere, wanted) {
+  const {missing, pending, blocked, organisations} =
+      whatIf(state, acceptedCount, elsewhere, wanted);
   const lacking = `Il manque ${plural(missing, 'membre', 'membres')}`;
   const many = pending.length > 1;
   const all = many ? `les ${pending.length} invitations en attente` : 'l’invitation en attente';
@@ -121,20 +179,26 @@ function estimate(state, acceptedCount, elsewhere) {
   return el(
       'div', {class: 'estimate', 'data-testid': 'what-if'},
       el('p', null, el('strong', null, 'Estimation : '), text),
-      blocked.length ? blockedNote(blocked) : null,
+      el('p', {'data-testid': 'what-if-organisations'},
+         el('strong', null, `${label(RULE_LABELS, 'min_organisations')} : `),
+         organisationsText(organisations)),
+      overMaximum(state.lastValidation), blocked.length ? blockedNote(blocked) : null,
       missing > 0 && pending.length ?
           el('details', null, el('summary', null, 'Invitations en attente'),
              el('ul', null,
                 pending.map((m) => el('li', null, `${m.name ?? m.finess} (${m.finess})`)))) :
           null,
       el('p', {class: 'hint'},
-         'Estimation calculée par votre navigateur sur le seul nombre de membres ; ' +
+         'Estimation calculée par votre navigateur sur le nombre de membres et d’organismes ' +
+             'gestionnaires, avec les minimums habituels des appels à projets ; ' +
              'la vérification du serveur fait foi.'));
 }
 
 // The invitations the estimate leaves out, and why.
 function blockedNote(blocked) {
-  const why = '(déjà membre d’une autre grappe de cet appel, ou règle non conforme)';
+  const why =
+      '(déjà membre d’une autre grappe de cet appel, fermé au répertoire FINESS, ou règle non ' +
+      'conforme)';
   const head = blocked.length > 1 ?
       `${blocked.length} invitations ne peuvent pas être acceptées ${why} : ` :
       `Une invitation ne peut pas être acceptée ${why} : `;

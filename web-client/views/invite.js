@@ -1,8 +1,8 @@
 // Inviting an establishment: search the registry as-you-type (name, commune or FINESS), see its
 // category and whether it is already in another grappe of the same call, invite it.
 import {establishmentPath} from '../api.js';
-import {debounce, el, field} from '../lib/dom.js';
-import {label, MEMBER_STATUS_LABELS, PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
+import {debounce, el, field, isClosed} from '../lib/dom.js';
+import {frenchDate, label, MEMBER_STATUS_LABELS, PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
 
 const MIN_QUERY = 2;
 const MAX_QUERY = 200;  // the server refuses longer searches (bad_request)
@@ -128,7 +128,11 @@ function resultItem(app, grappe, state, e, info, message) {
                         .filter(
                             (m) => m.grappe !== grappe && m.call === state?.call &&
                                 (m.status === 'accepted' || m.status === 'invited'));
+  // Closed in the registry (when the server gives `closedOn`): the server refuses the invitation.
+  const closedOn = e.closedOn ?? info?.closedOn;
+  const closed = isClosed(closedOn);
   const notes = [];
+  if (closed) notes.push(`Fermé au répertoire FINESS depuis le ${frenchDate(closedOn)}`);
   if (active) notes.push(`Déjà dans cette grappe (${label(MEMBER_STATUS_LABELS, here.status)})`);
   if (elsewhere.some((m) => m.status === 'accepted')) {
     notes.push('Déjà membre d’une autre grappe de cet appel');
@@ -147,11 +151,12 @@ function resultItem(app, grappe, state, e, info, message) {
                                    type: 'button',
                                    'data-testid': `invite-${e.finess}`,
                                    'aria-label': `Inviter ${e.name}`,
-                                   disabled: active,
+                                   disabled: active || closed,
                                    onclick: invite,
                                  },
                                     'Inviter');
-  const buttonSig = JSON.stringify([e.finess, e.name, Boolean(active)]);
+  const buttonSig = JSON.stringify([e.finess, e.name, Boolean(active), closed]);
+  const noteClass = elsewhere.length || closed ? 'warning' : 'meta';
   const sig = JSON.stringify([
     buttonSig, e.category, e.categoryLabel, e.commune, e.departement, e.ej, e.profile ?? null, note,
     elsewhere.length > 0, Boolean(slot?.pending), slot?.rejection ?? null
@@ -163,10 +168,7 @@ function resultItem(app, grappe, state, e, info, message) {
          `${e.categoryLabel ? `${e.categoryLabel} (${e.category})` : `Catégorie ${e.category}`}` +
              ` · ${e.commune ?? ''} (${e.departement}) · EJ ${e.ej}`),
       profileLine(e.profile),
-      note ?
-          el('div', {class: elsewhere.length ? 'warning' : 'meta', 'data-testid': 'availability'},
-             note) :
-          null,
+      note ? el('div', {class: noteClass, 'data-testid': 'availability'}, note) : null,
       button ?? el('span', {class: 'pending'}, 'Invitation en attente…'),
       slot?.rejection ? el('p', {class: 'error', role: 'alert'}, rejectionText(slot.rejection)) :
                         null);
