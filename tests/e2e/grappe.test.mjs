@@ -165,7 +165,11 @@ describe('grappe web client', () => {
     const {page: pa} = await scene.open(cast.porteur, `#/grappe/${grappe}`);
     await pa.getByTestId('request-validation').click();
     await pa.getByTestId('rule-min_size').waitFor();
+    for (const rule of ['min_organisations', 'max_size', 'open_establishment']) {
+      await pa.getByTestId(`rule-${rule}`).waitFor();
+    }
     await waitText(pa.getByTestId('what-if'), 'Estimation');
+    await waitText(pa.getByTestId('what-if-organisations'), 'Organismes gestionnaires distincts');
     await screenshot(pa, '06-eligibility');
     // What the page folded from events is what the server has.
     const state = (await scene.api(cast.porteur).get(`/api/grappes/${grappe}`)).data;
