@@ -20,7 +20,9 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n > 1 ? many : one);
 }
 
-RuleResult result(std::string_view rule, std::vector<std::string> finess, Outcome bad,
+// `finess` is taken by reference, so that a caller may pass std::move(v) and v.size() in one call
+// (the order in which arguments are initialised is unspecified).
+RuleResult result(std::string_view rule, std::vector<std::string>&& finess, Outcome bad,
                   std::string pass_detail, std::string bad_detail) {
   if (finess.empty())
     return RuleResult{std::string(rule), Outcome::kPass, std::move(pass_detail), {}};
