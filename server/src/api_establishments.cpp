@@ -142,6 +142,9 @@ nlohmann::json establishment_json(const domain::Establishment& e) {
                       {"departement", e.departement}, {"region", e.region},
                       {"commune", e.commune},         {"inScope", e.in_scope}};
   if (e.location) j["location"] = {{"lat", e.location->lat}, {"lon", e.location->lon}};
+  // PROTOCOL.md v2: where the source has them (FINESS+, the etalab extract's SIRET).
+  if (!e.siret.empty()) j["siret"] = e.siret;
+  j["closedOn"] = e.closed_on.empty() ? nlohmann::json() : nlohmann::json(e.closed_on);
   return j;
 }
 
