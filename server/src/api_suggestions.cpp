@@ -4,8 +4,19 @@
 #include "grappe/domain/decide.h"
 #include "grappe/domain/profile.h"
 #include "grappe/domain/suggestions.h"
+#include "grappe/domain/time.h"
 
 namespace grappe::server {
+namespace {
+
+// "YYYY-MM-DD" (UTC), the day the domain's rules call today.
+std::string today() {
+  return domain::format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now()))
+      .substr(0, 10);
+}
+
+}  // namespace
 
 void get_suggestions(ServerContext& ctx, Call& call) {
   const auto& req = call.req;
@@ -38,7 +49,7 @@ void get_suggestions(ServerContext& ctx, Call& call) {
   });
   auto list = nlohmann::json::array();
   for (const auto& s :
-       domain::suggest_partners(*grappe, *registry, facts, {*limit, *include_unavailable}))
+       domain::suggest_partners(*grappe, *registry, facts, {*limit, *include_unavailable, today()}))
     list.push_back(domain::to_json(s));
   reply(json_response(req, 200, {{"suggestions", std::move(list)}}));
 }

@@ -1,5 +1,5 @@
 // grappe-admin (run through ./tools/admin): offline operations on a stopped server's data
-// folder — verify, history, replay, export, import, backup, restore. PROTOCOL.md, "Operating the
+// folder — verify, history, replay, export, import, backup, restore — and registry check. PROTOCOL.md, "Operating the
 // server", lists them; README.md documents the exit statuses.
 #include <exception>
 #include <iostream>
@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_import_command(app, g);
   add_backup_command(app, g);
   add_restore_command(app, g);
+  add_registry_command(app, g);
 
   try {
     app.parse(argc, argv);

@@ -17,5 +17,6 @@ void add_backup_command(CLI::App& app, Globals& g);          // cmd_backup.cpp
 void add_restore_command(CLI::App& app, Globals& g);         // cmd_restore.cpp
 void add_rebuild_command(CLI::App& app, Globals& g);         // cmd_rebuild.cpp
 void add_verify_receipt_command(CLI::App& app, Globals& g);  // cmd_verify.cpp
+void add_registry_command(CLI::App& app, Globals& g);        // cmd_registry.cpp
 
 }  // namespace grappe::admin
