@@ -29,18 +29,51 @@ export function createApi(token, base = '') {
       throw new ApiError(0, 'network', 'Serveur injoignable');
     }
     const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const err = data?.error ?? data ?? {};
-      throw new ApiError(
-          response.status, err.code ?? `http_${response.status}`, err.message ?? '', data);
-    }
+    if (!response.ok) throw apiError(response.status, data);
     return data;
+  }
+
+  // POSTs a file's raw bytes with XMLHttpRequest, which, unlike fetch, reports the upload's
+  // progress: onSending(sent, total) as bytes leave, onSent() once all have left (the server
+  // may answer much later). Resolves with the answer's JSON; rejects with an ApiError.
+  function upload(path, file, {onSending, onSent} = {}) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${base}${path}`);
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.upload.onprogress = (e) =>
+          onSending?.(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.upload.onload = () => onSent?.();
+      xhr.onload = () => {
+        let data = null;
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          // not JSON: the status alone says what happened
+        }
+        if (xhr.status >= 200 && xhr.status < 300)
+          resolve(data);
+        else
+          reject(apiError(xhr.status, data));
+      };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = () =>
+          reject(new ApiError(0, 'network', 'Serveur injoignable'));
+      xhr.send(file);
+    });
   }
   return {
     get: (path, params, signal) => request('GET', path, {params, signal}),
     post: (path, body) => request('POST', path, {body}),
     put: (path, body) => request('PUT', path, {body}),
+    upload,
   };
+}
+
+// The error of a non-2xx answer (PROTOCOL.md: {"error":{"code","message"}}).
+function apiError(status, data) {
+  const err = data?.error ?? data ?? {};
+  return new ApiError(status, err.code ?? `http_${status}`, err.message ?? '', data);
 }
 
 function queryString(params) {
