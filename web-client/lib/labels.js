@@ -59,6 +59,14 @@ export const PUBLIC_LABELS = {
   domicile: 'Domicile',
 };
 
+// Where the registry in service comes from (GET /api/registry "source").
+export const REGISTRY_SOURCE_LABELS = {
+  'finess-plus': 'FINESS+ (data.gouv.fr)',
+  etalab: 'Extrait FINESS (etalab)',
+  csv: 'CSV',
+  demo: 'Démonstration',
+};
+
 export const DECISION_LABELS = {
   accepted: 'Retenue',
   rejected: 'Non retenue'

@@ -1,6 +1,9 @@
-// Administration: the read models (projections) with their lag and a rebuild button, and users.
+// Administration: the read models (projections) with their lag and a rebuild button, the
+// registry of establishments (views/registry.js), and users.
 import {el} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
+
+import {registrySection} from './registry.js';
 
 const POLL_MS = 1000;
 
@@ -68,16 +71,19 @@ export function mountAdmin(root, app) {
     }
   }
 
+  const registry = registrySection(app);
   root.append(
       el('h1', null, 'Administration'),
       el('section', {class: 'card', 'aria-labelledby': 'proj-title'},
          el('h2', {id: 'proj-title'}, 'Projections (modèles de lecture)'), notice, projections),
+      registry.node,
       el('section', {class: 'card', 'aria-labelledby': 'users-title'},
          el('h2', {id: 'users-title'}, 'Utilisateurs'), users));
   loadProjections();
   loadUsers();
   return () => {
     off();
+    registry.stop();
     alive = false;
     clearTimeout(timer);
   };
