@@ -24,17 +24,6 @@ void warn(std::vector<std::string>* warnings, std::string_view source, std::size
                         std::string(reason));
 }
 
-// "01440 VIRIAT" → "VIRIAT"; "97306 CAYENNE CEDEX" → "CAYENNE".
-std::string town(std::string_view acheminement) {
-  std::string t = trim(acheminement);
-  if (t.size() > 6 && is_digits(std::string_view(t).substr(0, 5)) && t[5] == ' ') t.erase(0, 6);
-  for (std::string_view cedex : {" CEDEX", " Cedex"}) {
-    const auto pos = t.find(cedex);
-    if (pos != std::string::npos) t.erase(pos);
-  }
-  return trim(t);
-}
-
 // structureet columns, 0-based (DOMAIN.md §5).
 enum EtColumn {
   kEtFiness = 1,
@@ -61,6 +50,16 @@ std::string et_row(const std::vector<std::string>& f, Establishment& e) {
 }
 
 }  // namespace
+
+std::string town(std::string_view acheminement) {
+  std::string t = trim(acheminement);
+  if (t.size() > 6 && is_digits(std::string_view(t).substr(0, 5)) && t[5] == ' ') t.erase(0, 6);
+  for (std::string_view cedex : {" CEDEX", " Cedex"}) {
+    const auto pos = t.find(cedex);
+    if (pos != std::string::npos) t.erase(pos);
+  }
+  return trim(t);
+}
 
 std::expected<domain::RegistrySource, std::string> parse_finess_extract(
     std::string_view text, std::string_view source, std::vector<std::string>* warnings) {

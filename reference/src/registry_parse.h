@@ -31,6 +31,10 @@ struct GeoRow {
 void locate(std::vector<domain::Establishment>& establishments, const std::vector<GeoRow>& rows,
             std::string_view source, std::vector<std::string>* warnings);
 
+// A town from an address's `ligneAcheminement`: "01440 VIRIAT" → "VIRIAT"; "97306 CAYENNE CEDEX"
+// → "CAYENNE"; "BOURG EN BRESSE" as it is.
+std::string town(std::string_view acheminement);
+
 // "45.83" or "45,83" → 45.83; nullopt when not a finite number.
 std::optional<double> parse_decimal(std::string_view text);
 
