@@ -4,6 +4,7 @@ import {establishmentPath} from '../api.js';
 import {appendChildren, el, field} from '../lib/dom.js';
 import {PUBLIC_LABELS, rejectionText} from '../lib/labels.js';
 import {regionOptions} from '../lib/regions.js';
+import {registryLine} from '../lib/registry.js';
 
 import {profileLine} from './invite.js';
 
@@ -15,8 +16,9 @@ export function mountEstablishments(root, app) {
       el('select', {name: 'region', 'data-testid': 'looking-region'}, regionOptions(app.regions));
   region.onchange = () => loadLooking();
   const isGestionnaire = app.me.role === 'gestionnaire' && (app.me.og ?? []).length > 0;
+  const registry = el('p', {class: 'hint registry-line', 'data-testid': 'registry-line'});
   appendChildren(root, [
-    el('h1', null, 'Établissements'),
+    el('h1', null, 'Établissements'), registry,
     isGestionnaire ?
         el('section', {class: 'card', 'aria-labelledby': 'own-title'},
            el('h2', {id: 'own-title'}, 'Mes établissements'),
@@ -67,6 +69,12 @@ export function mountEstablishments(root, app) {
     }
   }
 
+  // Which registry the establishments come from: a line left empty (hidden) when unreadable.
+  app.api.get('/api/registry', null, aborter.signal)
+      .then((info) => {
+        registry.textContent = registryLine(info);
+      })
+      .catch(() => {});
   if ((app.me.regions ?? []).length) region.value = app.me.regions[0];
   (isGestionnaire ? loadOwn() : Promise.resolve()).then(loadLooking);
   return () => aborter.abort();
