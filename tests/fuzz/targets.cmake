@@ -2,7 +2,7 @@
 # by the regression build (tests/fuzz/CMakeLists.txt) and the libFuzzer build (libfuzzer/).
 set(GRAPPE_FUZZ_TARGETS
   ws_message command_payload http_query http_body request_path
-  finess_extract simple_csv call_config users_file admin_import signed_note)
+  finess_extract simple_csv finess_plus call_config users_file admin_import signed_note)
 
 # Relative to the repository's root. The libFuzzer build compiles these (and domain/, reference/)
 # only.
