@@ -1,7 +1,8 @@
 // The FINESS+ "structures" JSON (plain or gzip, detected by content) as --registry reads it:
 // the streamed SAX reader, the mapping of its records and its refusals.
-#include "fuzz_target.h"
 #include "grappe/reference/finess_plus.h"
+
+#include "fuzz_target.h"
 #include "registry_check.h"
 
 GRAPPE_FUZZ_TARGET(finess_plus) {
