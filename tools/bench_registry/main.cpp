@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
     if (!mkdtemp(tmpl.data())) return 2;
     a.dir = tmpl;
   }
+  fs::create_directories(a.dir);
   const auto file = a.dir / "finess-structures-national.json.gz";
   auto t0 = Clock::now();
   const auto gen = grappe::bench::generate_finess_plus(GRAPPE_FINESS_PLUS_SAMPLE, file,
