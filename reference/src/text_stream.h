@@ -1,23 +1,31 @@
 // Private: a registry file's text as a std::streambuf, inflated on the fly with zlib when the
 // bytes are gzip (RFC 1952, detected by the magic 1f 8b; concatenated members included), passed
-// through otherwise. Holds one raw chunk and one text chunk (64 KiB each), never the whole text.
-// Used by one thread at a time.
+// through otherwise. Never holds the whole text: plain text goes through one 64 KiB chunk; gzip
+// is inflated on a thread of its own, a few 256 KiB chunks ahead of the reader (at most
+// kQueuedChunks waiting), so that inflating and parsing share the two cores. The stream itself is
+// used by one thread at a time.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <istream>
 #include <memory>
+#include <mutex>
 #include <streambuf>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace grappe::reference::internal {
 
 class TextStreamBuf : public std::streambuf {
  public:
   // Reads `raw` (binary, from its current position) as long as this buffer lives; `raw` must
-  // outlive it. More than `max_text` bytes of text end the stream with error() set.
+  // outlive it, and is read by the inflating thread when the bytes are gzip. More than
+  // `max_text` bytes of text end the stream with error() set.
   TextStreamBuf(std::istream& raw, std::uint64_t max_text);
-  ~TextStreamBuf() override;
+  ~TextStreamBuf() override;  // stops and joins the inflating thread
   TextStreamBuf(const TextStreamBuf&) = delete;
   TextStreamBuf& operator=(const TextStreamBuf&) = delete;
 
@@ -35,18 +43,34 @@ class TextStreamBuf : public std::streambuf {
 
  private:
   struct Inflater;
-  bool fill_raw();                // next raw chunk; false at the end of `raw`
-  std::size_t inflate_some();     // text bytes written to text_, 0 at the end or on error
+  bool fill_raw(std::string& error);  // next raw chunk; false at the end of `raw` (or an error)
+  // Inflates into `out` until it is full or the text ends; returns the bytes written. `error`
+  // gets why the text ended early.
+  std::size_t inflate_into(std::string& out, std::string& error);
+  void produce();                 // the inflating thread
+  void produce_chunks();          // produce()'s loop; throws on memory exhaustion
+  std::size_t next_inflated();    // the reader's side: the next chunk into current_
   void fail(std::string reason);  // ends the stream with `reason`
 
   std::istream& raw_;
   std::uint64_t max_text_;
-  std::unique_ptr<Inflater> inflater_;  // null for plain text
-  std::string raw_buf_, text_buf_;
+  std::unique_ptr<Inflater> inflater_;  // null for plain text; used by the inflating thread
+  std::string raw_buf_;
   std::size_t raw_pos_ = 0, raw_len_ = 0;
+  bool raw_end_ = false;
   std::uint64_t base_ = 0;  // text bytes before the current get area
-  bool gzip_ = false, raw_end_ = false, ended_ = false;
+  bool gzip_ = false, ended_ = false;
   std::string error_;
+  std::string current_;  // the chunk being read (gzip)
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> ready_;   // inflated chunks, in order, under mu_
+  std::vector<std::string> spare_;  // chunks read, for reuse, under mu_
+  bool produced_all_ = false;       // under mu_
+  std::string produce_error_;       // under mu_, valid once produced_all_
+  bool stop_ = false;               // under mu_
+  std::thread thread_;
 };
 
 }  // namespace grappe::reference::internal

@@ -200,3 +200,44 @@ TEST(FinessPlusDetection, ByContent) {
 
 }  // namespace
 }  // namespace grappe::reference
+
+namespace grappe::reference {
+namespace {
+
+// gzip text is inflated on a thread of its own, in 256 KiB chunks: a text ending exactly on a
+// chunk's end, or one byte either side, reads as the plain text does; so does an early stop.
+TEST(FinessPlusStream, GzipTextEndingOnAChunkBoundary) {
+  const std::string fixture = read(finess_plus_fixture("variantes-schema.json"));
+  constexpr std::size_t kChunk = std::size_t{1} << 18;
+  for (std::size_t size : {kChunk - 1, kChunk, kChunk + 1, 2 * kChunk}) {
+    std::string text = fixture;
+    ASSERT_LT(text.size(), size);
+    text.append(size - text.size(), ' ');  // JSON allows trailing white space
+    std::istringstream in(gzip(text));
+    auto file = read_finess_plus(in, "padded", nullptr);
+    ASSERT_TRUE(file) << size << ": " << file.error();
+    EXPECT_EQ(file->establishments, 2u) << size;
+    // Cut one byte short of the end: the text is whole (white space only is lost), the archive
+    // is not.
+    const std::string packed = gzip(text);
+    std::istringstream cut(packed.substr(0, packed.size() - 1));
+    auto truncated = read_finess_plus(cut, "cut", nullptr);
+    ASSERT_FALSE(truncated) << size;
+    EXPECT_NE(truncated.error().find("archive gzip tronquée"), std::string::npos)
+        << truncated.error();
+  }
+}
+
+TEST(FinessPlusStream, AReaderStoppingEarlyStopsTheInflatingThread) {
+  // The text limit stops the parser after 1 MiB of a file of several: the inflating thread,
+  // several chunks ahead and then blocked on its full queue, is stopped and joined.
+  std::string text = read(finess_plus_fixture("variantes-schema.json"));
+  text.append(std::size_t{8} << 20, ' ');
+  std::istringstream in(gzip(text));
+  auto file = read_finess_plus(in, "big", nullptr, 1 << 20);
+  ASSERT_FALSE(file);
+  EXPECT_NE(file.error().find("texte de plus de 1 Mio"), std::string::npos) << file.error();
+}
+
+}  // namespace
+}  // namespace grappe::reference
