@@ -30,7 +30,9 @@ void HttpSession::run() {
 void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(kMaxHeaderBytes);
-  parser_->body_limit(kMaxBodyBytes);
+  // No body limit while the header is read: Beast checks a Content-Length against it then, and
+  // the registry upload has its own (on_header sets the ordinary one for every other request).
+  parser_->body_limit(boost::none);
   // Half-open or idle connections end here; one refused at a limit gets less.
   stream_.expires_after(std::chrono::seconds(slot_ ? 30 : 5));
   http::async_read_header(stream_, buffer_, *parser_,
@@ -45,6 +47,10 @@ void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
       target.substr(0, target.find('?')) == "/api/admin/registry") {
     return start_upload();
   }
+  if (const auto length = parser_->content_length(); length && *length > kMaxBodyBytes) {
+    return reply_error(http::status::payload_too_large, "too_large", "request body too large");
+  }
+  parser_->body_limit(kMaxBodyBytes);  // chunked bodies are counted as they come
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -178,9 +184,23 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   if (!keep_alive) {
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    if (drain_on_close_) {
+      stream_.expires_after(std::chrono::seconds(5));
+      drain();
+    }
     return;
   }
   do_read();
+}
+
+void HttpSession::drain() {
+  constexpr std::uint64_t kMaxDrained = std::uint64_t{16} << 20;
+  buffer_.consume(buffer_.size());
+  stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this(), kMaxDrained](
+                                                          beast::error_code ec, std::size_t n) {
+    self->drained_ += n;
+    if (!ec && self->drained_ < kMaxDrained) self->drain();
+  });
 }
 
 void HttpSession::reply_error(http::status status, const char* code, const char* message) {

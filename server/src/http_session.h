@@ -33,6 +33,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx,
               std::shared_ptr<Limits::Slot> slot, Limits::Refusal refusal);
   void run();
+  ~HttpSession();  // removes the file of an upload left unfinished
 
  private:
   void do_read();
@@ -44,6 +45,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void read_upload();
   void on_upload(boost::beast::error_code ec, std::size_t bytes);
   void end_upload(boost::beast::http::status status, const char* code, const std::string& why);
+  // After refusing an upload whose body is still coming: reads and drops it for a while before
+  // closing, so that the client reads the answer instead of a reset.
+  void drain();
   void reply(boost::beast::http::response<boost::beast::http::string_body> response);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void reply_error(boost::beast::http::status status, const char* code, const char* message);
@@ -59,6 +63,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::file_body>> upload_;
   std::string upload_path_;
   std::uint64_t upload_received_ = 0;
+  bool drain_on_close_ = false;  // an upload was refused before its body was read
+  std::uint64_t drained_ = 0;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
   std::shared_ptr<Limits::Slot> slot_;
   Limits::Refusal refusal_;

@@ -230,6 +230,7 @@ int serve(const Options& options, Inputs& inputs) {
   Metrics metrics;
   EventWriter writer(*store, models, metrics);
   Registries registries(std::move(inputs.registry), upload_loader(), metrics.registry());
+  remove_unfinished_uploads(options.data);
   CommandService commands(writer, models, registries, inputs.config, metrics);
   Projector projector(*store, models, hub);
   net::thread_pool background(1);
@@ -266,6 +267,7 @@ int serve(const Options& options, Inputs& inputs) {
     grace.async_wait([&](boost::system::error_code) { io.stop(); });
   });
   io.run();
+  registries.stop();  // a load in progress ends without answering: its connection is gone
   background.join();
   readers.join();
   projector.stop();

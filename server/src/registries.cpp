@@ -71,6 +71,12 @@ Registries::Registries(LoadedRegistry initial, RegistryLoader loader, prometheus
 }
 
 Registries::~Registries() {
+  stop();
+}
+
+void Registries::stop() {
+  stopping_ = true;
+  std::lock_guard lock(thread_mu_);
   if (thread_.joinable()) thread_.join();
 }
 
@@ -135,31 +141,51 @@ bool Registries::load(std::filesystem::path file, std::string& why, Done done) {
     progress_ = 0;
     load_running_.Set(1);
   }
+  std::lock_guard thread_lock(thread_mu_);
   if (thread_.joinable()) thread_.join();  // the previous load has ended: joins at once
-  thread_ =
-      std::thread([this, file = std::move(file), done = std::move(done)] { run_load(file, done); });
+  try {
+    thread_ = std::thread(
+        [this, file = std::move(file), done = std::move(done)] { run_load(file, done); });
+  } catch (const std::system_error& e) {
+    std::lock_guard lock(mu_);
+    state_ = "failed";
+    error_ = std::string("lecture impossible à lancer sur le serveur (") + e.what() + ")";
+    load_running_.Set(0);
+    why = error_;
+    return false;
+  }
   return true;
 }
 
 void Registries::run_load(const std::filesystem::path& file, const Done& done) {
   spdlog::info("registry: reading {}", file.filename().string());
-  auto loaded = loader_(file, [this](double share) {
-    std::lock_guard lock(mu_);
-    progress_ = share;
-    load_progress_.Set(share);
-  });
+  std::expected<LoadedRegistry, std::string> loaded;
+  try {
+    loaded = loader_(file, [this](double share) {
+      std::lock_guard lock(mu_);
+      progress_ = share;
+      load_progress_.Set(share);
+      return !stopping_;
+    });
+  } catch (const std::exception& e) {  // memory, a thread: the old registry stays
+    loaded = std::unexpected(std::string("lecture interrompue sur le serveur (") + e.what() + ")");
+  }
+  if (stopping_) loaded = std::unexpected(std::string("le serveur s'arrête"));
   std::error_code ec;
   std::filesystem::remove(file, ec);
   std::optional<std::string> error;
   if (!loaded) error = loaded.error();
+  std::shared_ptr<const domain::Registry> old;  // freed after the lock: it may be large
   {
     std::lock_guard lock(mu_);
-    finish_locked(loaded);
+    old = finish_locked(loaded);
   }
-  if (done) done(std::move(error));
+  old.reset();
+  if (done && !stopping_) done(std::move(error));
 }
 
-void Registries::finish_locked(std::expected<LoadedRegistry, std::string>& loaded) {
+std::shared_ptr<const domain::Registry> Registries::finish_locked(
+    std::expected<LoadedRegistry, std::string>& loaded) {
   finished_at_ = now_text();
   load_running_.Set(0);
   if (!loaded) {
@@ -167,7 +193,7 @@ void Registries::finish_locked(std::expected<LoadedRegistry, std::string>& loade
     error_ = loaded.error();
     loads_.Add({{"result", "failed"}}).Increment();
     spdlog::warn("registry: the new file was not loaded ({}); the previous registry stays", error_);
-    return;
+    return nullptr;
   }
   warning_count_ = loaded->warnings.size();
   for (std::size_t i = 0; i < loaded->warnings.size() && i < kWarningsKept; ++i)
@@ -175,7 +201,8 @@ void Registries::finish_locked(std::expected<LoadedRegistry, std::string>& loade
   info_ = std::move(loaded->info);
   info_.loaded_at = finished_at_;
   loaded->registry.set_label(info_.label());
-  current_.store(std::make_shared<const domain::Registry>(std::move(loaded->registry)));
+  auto old =
+      current_.exchange(std::make_shared<const domain::Registry>(std::move(loaded->registry)));
   state_ = "done";
   progress_ = 1;
   load_progress_.Set(1);
@@ -183,6 +210,7 @@ void Registries::finish_locked(std::expected<LoadedRegistry, std::string>& loade
   loads_.Add({{"result", "ok"}}).Increment();
   spdlog::info("registry: now serving {} ({} establishments, {} warnings)", info_.label(),
                info_.establishments, warning_count_);
+  return old;
 }
 
 nlohmann::json Registries::status_json() const {

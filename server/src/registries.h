@@ -47,13 +47,18 @@ struct LoadedRegistry {
   RegistryInfo info;
   std::vector<std::string> warnings;
 };
+// `progress` gets the share read now and then, and returns false to stop the read (the server
+// is stopping): the loader then fails.
+using Progress = std::function<bool(double share)>;
 using RegistryLoader = std::function<std::expected<LoadedRegistry, std::string>(
-    const std::filesystem::path& file, const std::function<void(double)>& progress)>;
+    const std::filesystem::path& file, const Progress& progress)>;
 
 class Registries {
  public:
   Registries(LoadedRegistry initial, RegistryLoader loader, prometheus::Registry& metrics);
-  ~Registries();  // waits for a running load
+  ~Registries();  // stop()
+  // Stops a running load (its `done` is not called) and waits for its thread. Idempotent.
+  void stop();
   Registries(const Registries&) = delete;
   Registries& operator=(const Registries&) = delete;
 
@@ -77,9 +82,13 @@ class Registries {
 
  private:
   void run_load(const std::filesystem::path& file, const Done& done);
-  void finish_locked(std::expected<LoadedRegistry, std::string>& loaded);  // under mu_
+  // Under mu_: records the load's end; returns the registry it replaced, if it did.
+  std::shared_ptr<const domain::Registry> finish_locked(
+      std::expected<LoadedRegistry, std::string>& loaded);
 
   RegistryLoader loader_;
+  std::atomic<bool> stopping_{false};
+  std::mutex thread_mu_;  // thread_, apart from mu_: `done` runs without mu_
   std::atomic<std::shared_ptr<const domain::Registry>> current_;
   mutable std::mutex mu_;
   RegistryInfo info_;  // under mu_

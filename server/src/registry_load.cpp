@@ -1,6 +1,7 @@
 #include "registry_load.h"
 
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <fstream>
@@ -25,7 +26,7 @@ struct MdCtxFree {
 // and reports the share read: one pass for the parser, the hash and the progress.
 class HashingFileBuf : public std::streambuf {
  public:
-  HashingFileBuf(std::istream& in, std::uint64_t size, const std::function<void(double)>& progress)
+  HashingFileBuf(std::istream& in, std::uint64_t size, const Progress& progress)
       : in_(in), size_(size), progress_(progress), ctx_(EVP_MD_CTX_new()) {
     if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
       throw std::runtime_error("SHA-256 unavailable");
@@ -51,7 +52,9 @@ class HashingFileBuf : public std::streambuf {
     read_ += got;
     if (progress_ && size_ > 0 && read_ >= reported_ + size_ / 100) {
       reported_ = read_;
-      progress_(std::min(1.0, static_cast<double>(read_) / static_cast<double>(size_)));
+      // false: the server stops; the end of the bytes ends the read (as a truncated file).
+      if (!progress_(std::min(1.0, static_cast<double>(read_) / static_cast<double>(size_))))
+        return traits_type::eof();
     }
     setg(buf_.data(), buf_.data(), buf_.data() + got);
     return traits_type::to_int_type(*gptr());
@@ -59,7 +62,7 @@ class HashingFileBuf : public std::streambuf {
 
   std::istream& in_;
   const std::uint64_t size_;
-  const std::function<void(double)>& progress_;
+  const Progress& progress_;
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
   std::array<char, 1 << 16> buf_{};
   std::uint64_t read_ = 0, reported_ = 0;
@@ -72,7 +75,7 @@ struct OneFile {
 };
 
 std::expected<OneFile, std::string> read_one(const fs::path& path, const std::string& name,
-                                             const std::function<void(double)>& progress,
+                                             const Progress& progress,
                                              std::vector<std::string>& warnings) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::unexpected(name + " : fichier illisible");
@@ -126,15 +129,16 @@ std::expected<OneFile, std::string> read_one(const fs::path& path, const std::st
 
 }  // namespace
 
-std::expected<LoadedRegistry, std::string> load_registry_files(
-    const std::vector<fs::path>& files, bool demo, const std::function<void(double)>& progress,
-    const std::string& name) {
+std::expected<LoadedRegistry, std::string> load_registry_files(const std::vector<fs::path>& files,
+                                                               bool demo, const Progress& progress,
+                                                               const std::string& name) {
   LoadedRegistry loaded;
   std::string sha_input;
   std::size_t organisations = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    auto part = [&](double share) {
-      if (progress) progress((static_cast<double>(i) + share) / static_cast<double>(files.size()));
+    Progress part = [&](double share) {
+      return !progress ||
+             progress((static_cast<double>(i) + share) / static_cast<double>(files.size()));
     };
     auto one = read_one(files[i], name.empty() ? files[i].string() : name, part, loaded.warnings);
     if (!one) return std::unexpected(one.error());
@@ -161,8 +165,20 @@ std::expected<LoadedRegistry, std::string> load_registry_files(
   return loaded;
 }
 
+void remove_unfinished_uploads(const fs::path& data) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(data, ec)) {
+    if (!entry.path().filename().string().starts_with("registry-upload-")) continue;
+    std::error_code removed;
+    fs::remove(entry.path(), removed);
+    if (!removed)
+      spdlog::info("registry: removed {}, left by an unfinished upload",
+                   entry.path().filename().string());
+  }
+}
+
 RegistryLoader upload_loader() {
-  return [](const fs::path& file, const std::function<void(double)>& progress) {
+  return [](const fs::path& file, const Progress& progress) {
     return load_registry_files({file}, false, progress, "registre envoyé");
   };
 }

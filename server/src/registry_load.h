@@ -17,10 +17,13 @@ namespace grappe::server {
 // the bundled demo registry (source "demo"). `progress` (may be empty) gets the share read.
 // Warnings and errors name a file by its path, or by `name` when given.
 std::expected<LoadedRegistry, std::string> load_registry_files(
-    const std::vector<std::filesystem::path>& files, bool demo,
-    const std::function<void(double)>& progress, const std::string& name = {});
+    const std::vector<std::filesystem::path>& files, bool demo, const Progress& progress,
+    const std::string& name = {});
 
 // The loader an upload uses: one file, never the demo.
 RegistryLoader upload_loader();
+
+// Removes the files of registry uploads a stopped or crashed server left in `data`.
+void remove_unfinished_uploads(const std::filesystem::path& data);
 
 }  // namespace grappe::server

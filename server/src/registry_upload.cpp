@@ -15,7 +15,21 @@ namespace grappe::server {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
+namespace {
+
+// Free space an upload must leave on the data folder's disk, beyond its own size.
+constexpr std::uint64_t kUploadDiskMargin = std::uint64_t{512} << 20;
+
+}  // namespace
+
+HttpSession::~HttpSession() {
+  if (upload_path_.empty()) return;  // an upload cut short by the server's stop
+  std::error_code ignored;
+  std::filesystem::remove(upload_path_, ignored);
+}
+
 void HttpSession::start_upload() {
+  drain_on_close_ = true;  // every refusal below leaves the body unread
   const auto& req = parser_->get();
   auto peer = peer_of(req);
   if (req.count(http::field::authorization) && ctx_.limits.auth_blocked(peer.address)) {
@@ -31,9 +45,20 @@ void HttpSession::start_upload() {
     return reply_error(http::status::forbidden, "forbidden", "admins only");
   }
   const auto length = parser_->content_length();
+  if (parser_->is_done()) {  // Content-Length: 0, or no body at all
+    return reply_error(http::status::bad_request, "bad_request",
+                       "corps vide : envoyez le fichier du registre comme corps de la requête");
+  }
   if (length && *length > kMaxRegistryUploadBytes) {
     return reply_error(http::status::payload_too_large, "too_large",
                        "fichier de registre trop grand (2 Gio au plus)");
+  }
+  // The event log shares this disk: an upload may not take its last free space.
+  std::error_code space_ec;
+  const auto space = std::filesystem::space(ctx_.options.data, space_ec);
+  if (!space_ec && space.available < length.value_or(0) + kUploadDiskMargin) {
+    return reply_error(http::status::service_unavailable, "unavailable",
+                       "espace disque insuffisant sur le serveur pour ce fichier");
   }
   std::string why;
   if (!ctx_.registries.begin_upload(length.value_or(0), why)) {
@@ -60,7 +85,18 @@ void HttpSession::start_upload() {
                       "fichier temporaire impossible à ouvrir sur le serveur");
   }
   spdlog::info("registry: upload by {} started ({} bytes announced)", user->id, length.value_or(0));
-  read_upload();
+  upload_->eager(true);  // a chunked body: as much as is buffered at each read
+  if (upload_->get().version() != 11 ||
+      !beast::iequals(upload_->get()[http::field::expect], "100-continue"))
+    return read_upload();
+  // curl asks before sending a large body, and waits a second for the answer otherwise.
+  auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+  http::async_write(
+      stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
+        if (ec)
+          return self->end_upload(http::status::bad_request, "bad_request", "envoi interrompu");
+        self->read_upload();
+      });
 }
 
 void HttpSession::read_upload() {
@@ -79,6 +115,7 @@ void HttpSession::on_upload(beast::error_code ec, std::size_t bytes) {
   upload_received_ += bytes;
   ctx_.registries.upload_progress(upload_received_);
   if (!upload_->is_done()) return read_upload();
+  drain_on_close_ = false;
   upload_->get().body().file().close(ec);
   auto request = upload_->release();
   upload_.reset();
@@ -91,10 +128,12 @@ void HttpSession::on_upload(beast::error_code ec, std::size_t bytes) {
   stream_.expires_never();
   auto executor = stream_.get_executor();
   std::string why;
-  const bool started = ctx_.registries.load(
+  auto& registries = ctx_.registries;
+  const bool started = registries.load(
       upload_path_, why,
-      [self = shared_from_this(), executor, answer_to](std::optional<std::string> error) {
-        auto status = self->ctx_.registries.status_json();
+      [self = shared_from_this(), executor, answer_to,
+       &registries](std::optional<std::string> error) {
+        auto status = registries.status_json();
         auto response = error ? error_response(*answer_to, 400, "bad_request", *error)
                               : json_response(*answer_to, 202, status);
         boost::asio::post(executor, [self, response = std::move(response)]() mutable {

@@ -2,6 +2,7 @@
 // says, an admin's upload swapped in while commands go on, a file that cannot be read refused
 // with why while the old registry stays, and validations naming the registry they used.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <fstream>
@@ -125,6 +126,49 @@ TEST(RegistryTest, AnUploadIsSwappedInAndValidationsKeepTheirOwnLabel) {
   EXPECT_NE(metrics.find("grappe_registry_loads_total{result=\"ok\"} 1"), std::string::npos);
 }
 
+TEST(RegistryTest, AFileOverTheOrdinaryBodyLimitIsUploaded) {
+  // The sample's JSON text (3.6 MB, plain): above the 1 MiB of ordinary requests.
+  gzFile in = gzopen(GRAPPE_FINESS_PLUS_SAMPLE, "rb");
+  ASSERT_NE(in, nullptr);
+  std::string text;
+  char buf[1 << 16];
+  for (int n; (n = gzread(in, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  gzclose(in);
+  ASSERT_GT(text.size(), std::size_t{2} << 20);
+  Server server;
+  auto answer = upload(server.port(), text);
+  ASSERT_EQ(answer.status, 202) << answer.text;
+  EXPECT_EQ(answer.body["current"]["establishments"], 1753);
+  EXPECT_EQ(answer.body["load"]["receivedBytes"], text.size());
+  // Another request's body is still held to 1 MiB.
+  auto big = http(server.port(), verb::put, "/api/admin/users/someone", token("admin"),
+                  std::string(std::size_t{2} << 20, ' '));
+  EXPECT_EQ(big.status, 413);
+}
+
+TEST(RegistryTest, AnEmptyUploadIsRefused) {
+  Server server;
+  RawConn conn(server.port());
+  ASSERT_TRUE(conn.send("POST /api/admin/registry HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        token("admin") + "\r\nContent-Length: 0\r\n\r\n"));
+  auto reply = conn.read_http();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->body.find("corps vide"), std::string::npos) << reply->body;
+  EXPECT_EQ(get(server.port(), "/api/admin/registry", token("admin")).body["load"]["state"],
+            "idle");
+}
+
+TEST(RegistryTest, AFileLeftByAnUnfinishedUploadIsRemovedAtStart) {
+  TempDir dir;
+  const auto data = dir.path / "data";
+  { Server first({}, data); }
+  const auto left = data / "registry-upload-AbC123";
+  std::ofstream(left) << "{\"pmej\": [";
+  Server again({}, data);
+  EXPECT_FALSE(std::filesystem::exists(left));
+}
+
 TEST(RegistryTest, AFileThatCannotBeReadIsRefusedAndTheOldRegistryStays) {
   Server server;
   auto port = server.port();
@@ -146,6 +190,21 @@ TEST(RegistryTest, AFileThatCannotBeReadIsRefusedAndTheOldRegistryStays) {
   // Nothing is left behind in the data folder.
   for (const auto& entry : std::filesystem::directory_iterator(server.data()))
     EXPECT_EQ(entry.path().filename().string().find("registry-upload"), std::string::npos);
+}
+
+TEST(RegistryTest, AClientThatAsksBeforeSendingIsToldToGoOn) {
+  Server server;
+  RawConn conn(server.port());
+  ASSERT_TRUE(conn.send("POST /api/admin/registry HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        token("admin") + "\r\nExpect: 100-continue\r\nContent-Length: " +
+                        std::to_string(sample().size()) + "\r\n\r\n"));
+  const auto interim = conn.read_all(std::chrono::milliseconds(500));
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n")) << interim;
+  ASSERT_TRUE(conn.send(sample()));
+  auto reply = conn.read_http();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 202) << reply->body;
+  EXPECT_EQ(get(server.port(), "/api/registry", token("admin")).body["source"], "finess-plus");
 }
 
 TEST(RegistryTest, AnUploadOverTheLimitIsRefused) {
