@@ -199,8 +199,9 @@ TEST_F(Suggestions, TiesAreBrokenByFinessAndTheLimitHolds) {
   for (std::size_t i = 1; i < list.size(); ++i) {
     const auto& a = list[i - 1];
     const auto& b = list[i];
-    if (a.looking_for_grappe == b.looking_for_grappe && a.score == b.score)
+    if (a.looking_for_grappe == b.looking_for_grappe && a.score == b.score) {
       EXPECT_LT(a.establishment->finess, b.establishment->finess);
+    }
   }
   EXPECT_EQ(finesses(list), finesses(suggest_partners(grappe_, registry_, facts_, {100, false})));
   EXPECT_EQ(suggest_partners(grappe_, registry_, facts_, {2, false}).size(), 2u);
