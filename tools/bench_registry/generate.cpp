@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "grappe/domain/finess.h"
+
 namespace grappe::bench {
 namespace {
 
@@ -22,20 +24,20 @@ const char* const kWords[] = {"RESIDENCE",  "LES TILLEULS", "SAINT JOSEPH", "LA 
                               "LES CHENES", "SOLEIL",       "BELLEVUE",     "FOYER",
                               "MAISON",     "ACCUEIL",      "LES PINS",     "VAL FLEURI"};
 
-std::string luhn_complete(const std::string& body) {  // 8 digits → 9 with the key
-  int sum = 0;
-  for (std::size_t i = 0; i < 8; ++i) {
-    int d = body[7 - i] - '0';
-    if (i % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
+// `body` (8 digits) with its key, as the domain checks it.
+std::string with_key(std::string body) {
+  for (char key = '0'; key <= '9'; ++key) {
+    body.push_back(key);
+    if (domain::finess_key_ok(body)) return body;
+    body.pop_back();
   }
-  return body + static_cast<char>('0' + (10 - sum % 10) % 10);
+  throw std::logic_error("no FINESS key for " + body);
 }
 
 std::string finess(int dep, std::size_t serial) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%02d%06zu", dep, serial % 1000000);
-  return luhn_complete(buf);
+  return with_key(buf);
 }
 
 int departement(std::size_t i) {
