@@ -1,6 +1,6 @@
 // grappe-admin (run through ./tools/admin): offline operations on a stopped server's data
-// folder — verify, history, replay, export, import, backup, restore — and registry check. PROTOCOL.md, "Operating the
-// server", lists them; README.md documents the exit statuses.
+// folder — verify, history, replay, export, import, backup, restore — and registry check.
+// PROTOCOL.md, "Operating the server", lists them; README.md documents the exit statuses.
 #include <exception>
 #include <iostream>
 

@@ -41,9 +41,10 @@ inline constexpr std::uint64_t kMaxFinessPlusText = std::uint64_t{8} << 30;
 bool looks_like_json_or_gzip(std::string_view head);
 
 // Reads `in` (binary, from its current position: gzip or plain UTF-8, detected by content) to
-// its end; gzip bytes are read and inflated on a thread of its own (joined before returning). Each EJ or ET record that cannot be used (no or malformed FINESS, no name, a bad
-// category, a département outside the programme's, a value of the wrong JSON type where a
-// record belongs) is skipped and reported in `warnings` (when not null) as
+// its end; gzip bytes are read and inflated on a thread of its own (joined before returning). Each
+// EJ or ET record that cannot be used (no or malformed FINESS, no name, a bad category, a
+// département outside the programme's, a value of the wrong JSON type where a record belongs) is
+// skipped and reported in `warnings` (when not null) as
 // "<source>:octet <N>: <EJ|ET> <FINESS> : <why>", N the offset of the record's `{` in the text
 // (after decompression); so are remarks that keep the record (a commune in another département
 // than the FINESS prefix's — the prefix wins —, a key that does not match, an unreadable SIRET,
