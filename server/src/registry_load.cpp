@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cctype>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <streambuf>
@@ -68,6 +70,16 @@ class HashingFileBuf : public std::streambuf {
   std::uint64_t read_ = 0, reported_ = 0;
 };
 
+// The file's own generation date goes into every validation's registry label: kept only when it
+// looks like one ("2026-05-12", "2026-08-13T02:07:30.574916747Z"), never arbitrary file bytes.
+std::string plausible_date(std::string_view text) {
+  if (text.size() < 10 || text.size() > 40 || text[4] != '-' || text[7] != '-') return {};
+  for (char c : text)
+    if (c == '\0' || !(std::isdigit(static_cast<unsigned char>(c)) || std::strchr("-:.TZ+", c)))
+      return {};
+  return std::string(text);
+}
+
 struct OneFile {
   domain::Registry registry;
   std::string source, generated_at, sha256;
@@ -93,7 +105,7 @@ std::expected<OneFile, std::string> read_one(const fs::path& path, const std::st
     auto file = reference::read_finess_plus(stream, name, &warnings);
     if (!file) return std::unexpected(file.error());
     out.source = "finess-plus";
-    out.generated_at = file->generated_at;
+    out.generated_at = plausible_date(file->generated_at);
     out.organisations = file->organisations;
     std::vector<std::string> duplicates;
     out.registry = domain::Registry::from_source(std::move(file->source), &duplicates);
@@ -119,7 +131,7 @@ std::expected<OneFile, std::string> read_one(const fs::path& path, const std::st
     out.source = "etalab";
     const auto eol = head.find_first_of("\r\n");
     const std::string_view line = std::string_view(head).substr(0, eol);
-    out.generated_at = std::string(line.substr(line.rfind(';') + 1));
+    out.generated_at = plausible_date(line.substr(line.rfind(';') + 1));
   } else {
     out.source = "csv";
   }
