@@ -61,8 +61,10 @@ async function main() {
     for (const [k, root] of ROOTS.entries()) {
       const server = await startServer({
         data: path.join(dir, `data-${k}`),
-        args: ['--no-demo', '--users', users, '--registry', registry,
-               ...(root ? ['--web-root', root] : [])]
+        args: [
+          '--no-demo', '--users', users, '--registry', registry,
+          ...(root ? ['--web-root', root] : [])
+        ]
       });
       sites.push({root, server, grappe: null});
       sites[k].grappe = await seedGrappe(server.url, porteur, ej);
@@ -181,8 +183,8 @@ function report(views, live) {
   const first = median(views[0]);
   const ratios = views.slice(1).map(
       (v, k) => ` view_ratio_${rootName(ROOTS[k + 1])}=${(median(v) / first).toFixed(2)}`);
-  console.log(`view_ms=${first} live_p50_ms=${percentile(l, 50)} live_p95_ms=${
-      percentile(l, 95)}${ratios.join('')}`);
+  console.log(`view_ms=${first} live_p50_ms=${percentile(l, 50)} live_p95_ms=${percentile(l, 95)}${
+      ratios.join('')}`);
 }
 
 main().catch((e) => {
