@@ -66,6 +66,7 @@ export function createApi(token, base = '') {
     get: (path, params, signal) => request('GET', path, {params, signal}),
     post: (path, body) => request('POST', path, {body}),
     put: (path, body) => request('PUT', path, {body}),
+    del: (path) => request('DELETE', path),
     upload,
   };
 }

@@ -54,6 +54,71 @@ export function confirmAction({title, text, confirmText = 'Confirmer'}) {
   });
 }
 
+// Shows a secret that will not be shown again (a new user's token): read-only, with a copy
+// button and `warning` said first. Resolves once the user closed it.
+export function showSecret({title, warning, secret, secretLabel}) {
+  return new Promise((resolve) => {
+    const {dialog, finish} = modal('secret-dialog', resolve);
+    const value = el('input', {
+      id: 'dialog-secret',
+      type: 'text',
+      readonly: true,
+      value: secret,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      'data-testid': 'secret-value'
+    });
+    const copied = el('p', {role: 'status', 'data-testid': 'secret-copied'});
+    const copy = async () => {
+      copied.textContent = (await copyText(value)) ?
+          'Copié dans le presse-papiers.' :
+          'Copie impossible ici : sélectionnez le texte et copiez-le (Ctrl+C).';
+    };
+    dialog.setAttribute('aria-describedby', 'dialog-text');
+    dialog.append(
+        el('form', {
+          method: 'dialog',
+          onsubmit: (e) => {
+            e.preventDefault();
+            finish();
+          },
+        },
+           el('h2', {id: 'dialog-title'}, title),
+           el('p', {id: 'dialog-text', class: 'warning', 'data-testid': 'secret-warning'}, warning),
+           el('label',
+              {for: 'dialog-secret'
+              },
+              secretLabel),
+           value,
+           el('div', {class: 'actions'},
+              el('button', {type: 'button', 'data-testid': 'secret-copy', onclick: copy}, 'Copier'),
+              el('button', {type: 'submit', class: 'secondary', 'data-testid': 'dialog-confirm'},
+                 'J’ai conservé le jeton, fermer')),
+           copied));
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      finish();
+    });
+    show(dialog, value);
+    value.select();
+  });
+}
+
+// Copies the input's text; false when neither the Clipboard API nor execCommand could.
+async function copyText(input) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch {
+    input.select();
+    try {
+      return document.execCommand('copy');
+    } catch {
+      return false;
+    }
+  }
+}
+
 function modal(testid, resolve) {
   const opener = document.activeElement;
   const dialog = el('dialog', {'aria-labelledby': 'dialog-title', 'data-testid': testid});

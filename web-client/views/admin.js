@@ -1,9 +1,10 @@
 // Administration: the read models (projections) with their lag and a rebuild button, the
-// registry of establishments (views/registry.js), and users.
+// registry of establishments (views/registry.js), users (views/users.js) and an online backup.
 import {el} from '../lib/dom.js';
-import {label, ROLE_LABELS} from '../lib/labels.js';
+import {rejectionText} from '../lib/labels.js';
 
 import {registrySection} from './registry.js';
+import {usersSection} from './users.js';
 
 const POLL_MS = 1000;
 
@@ -11,7 +12,6 @@ export function mountAdmin(root, app) {
   const projections =
       el('div', {'data-testid': 'projections', 'aria-live': 'polite'},
          el('p', {class: 'loading'}, 'Chargement…'));
-  const users = el('div', {'data-testid': 'users'}, el('p', {class: 'loading'}, 'Chargement…'));
   const notice = el('p', {role: 'status', 'data-testid': 'projections-notice'});
   let timer = null;
   let alive = true;
@@ -53,36 +53,16 @@ export function mountAdmin(root, app) {
     loadProjections();
   }
 
-  let userList = null;  // drawn again when organisation names arrive
-  const off = app.store.listen((change) => {
-    if (change.kind === 'names' && userList) users.replaceChildren(usersTable(userList, app));
-  });
-
-  async function loadUsers() {
-    try {
-      const r = await app.api.get('/api/admin/users');
-      userList = r.users ?? [];
-      users.replaceChildren(usersTable(userList, app));
-    } catch (e) {
-      users.replaceChildren(
-          el('p', {class: 'warning'},
-             e.status === 404 ? 'Indisponible sur ce serveur.' :
-                                'Impossible de lire les utilisateurs.'));
-    }
-  }
-
   const registry = registrySection(app);
+  const users = usersSection(app);
   root.append(
       el('h1', null, 'Administration'),
       el('section', {class: 'card', 'aria-labelledby': 'proj-title'},
          el('h2', {id: 'proj-title'}, 'Projections (modèles de lecture)'), notice, projections),
-      registry.node,
-      el('section', {class: 'card', 'aria-labelledby': 'users-title'},
-         el('h2', {id: 'users-title'}, 'Utilisateurs'), users));
+      registry.node, users.node, backupSection(app));
   loadProjections();
-  loadUsers();
   return () => {
-    off();
+    users.stop();
     registry.stop();
     alive = false;
     clearTimeout(timer);
@@ -126,22 +106,35 @@ function projectionsTable(list, rebuild) {
                           'Reconstruire'))))));
 }
 
-function usersTable(list, {names, regions}) {
+// « Sauvegarder maintenant »: an online copy of the data folder (POST /api/admin/backup), and
+// where it went, or why it failed.
+function backupSection(app) {
+  const result = el('div', {'aria-live': 'polite', 'data-testid': 'backup-result'});
+  const button =
+      el('button', {type: 'button', 'data-testid': 'backup-now'}, 'Sauvegarder maintenant');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.replaceChildren(el('p', {class: 'loading'}, 'Sauvegarde en cours…'));
+    try {
+      const done = await app.api.post('/api/admin/backup', {});
+      result.replaceChildren(
+          el('p', {class: 'ok'}, `Sauvegarde terminée à la position ${done.position} du journal.`),
+          el('p', null,
+             'Dossier sur le serveur : ', el('code', {'data-testid': 'backup-path'}, done.path)),
+          el('p', {class: 'hint'}, 'Pour la restaurer, serveur arrêté : ',
+             el('code', null, `./tools/admin restore --from ${done.path}`)));
+    } catch (e) {
+      result.replaceChildren(
+          el('p', {class: 'error', role: 'alert', 'data-testid': 'backup-error'},
+             `Sauvegarde impossible. ${rejectionText(e)}`));
+    }
+    button.disabled = false;
+  });
   return el(
-      'table', {class: 'stacked'},
-      el('thead', null,
-         el('tr', null,
-            ['Identifiant', 'Nom', 'Rôle', 'OG', 'Régions'].map(
-                (h) => el('th', {scope: 'col'}, h)))),
-      el('tbody', null,
-         list.map(
-             (u) =>
-                 el('tr', {'data-testid': `user-${u.id}`},
-                    el('td', {'data-label': 'Identifiant'}, u.id),
-                    el('td', {'data-label': 'Nom'}, u.name),
-                    el('td', {'data-label': 'Rôle'}, label(ROLE_LABELS, u.role)),
-                    el('td', {'data-label': 'OG'},
-                       (u.og ?? []).map((ej) => names.organisation(ej)).join(', ')),
-                    el('td', {'data-label': 'Régions'},
-                       (u.regions ?? []).map((r) => regions.name(r)).join(', '))))));
+      'section', {class: 'card', 'aria-labelledby': 'backup-title'},
+      el('h2', {id: 'backup-title'}, 'Sauvegarde'),
+      el('p', {class: 'hint'},
+         'Une copie cohérente du journal et des modèles de lecture, prise sans arrêter le ' +
+             'serveur, dans le dossier des sauvegardes à côté du dossier de données.'),
+      button, result);
 }
