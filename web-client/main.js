@@ -1,5 +1,6 @@
 // Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
 import {ApiError, createApi, grappePath} from './api.js';
+import {startCommands} from './commands.js';
 import {el} from './lib/dom.js';
 import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
@@ -72,7 +73,8 @@ async function startSession(token, me) {
     unsaved: new Set(),
     navigate,
     announce,
-    run,
+    run: null,  // commands.js: sends a command for an action slot, kept until answered
+    commands: null,
     signOut
   };
   app.names = new Names(api, () => store.emit({kind: 'names'}));
@@ -84,6 +86,8 @@ async function startSession(token, me) {
     onStatus: (status, extra) => onStatus(app, status, extra),
     onMessage: (msg) => onMessage(app, msg),
   });
+  app.commands = startCommands(app);
+  app.run = app.commands.run;
   session = {app, unmount: null};
   store.listen((change) => {
     if (change.kind === 'connection') renderConnection(store.connection);
@@ -101,20 +105,6 @@ async function startSession(token, me) {
   if (session?.app !== app) return;  // signed out meanwhile
   window.onhashchange = route;
   route();  // focuses the view: after signing in, the page starts at the content
-
-  // Sends a command for one action slot: pending until the ack, the rejection kept beside it.
-  async function run(slot, grappe, name, payload, options = {}) {
-    store.setPending(slot, options.label);
-    try {
-      const ack =
-          await app.conn.command(grappe, name, payload, options.expectedVersion, options.id);
-      store.clearSlot(slot);
-      return ack;
-    } catch (rejection) {
-      store.setRejected(slot, rejection);
-      return null;
-    }
-  }
 }
 
 function onStatus(app, status, extra) {
@@ -174,9 +164,11 @@ function route() {
   if (!main.contains(document.activeElement)) main.focus({preventScroll: true});
 }
 
-// Commands sent but not answered yet (offline, or in flight), or typing a view has not sent.
+// Commands sent but not answered yet (offline, in flight, or kept by an earlier page), or typing
+// a view has not sent.
 function hasUnsent(app) {
-  return app.conn.pending.size > 0 || [...app.unsaved].some((dirty) => dirty());
+  return app.conn.pending.size > 0 || app.commands.outbox.pending().length > 0 ||
+      [...app.unsaved].some((dirty) => dirty());
 }
 
 window.addEventListener('beforeunload', (e) => {
@@ -189,6 +181,7 @@ function signOut(message) {
   if (session) {
     session.unmount?.();
     session.app.conn.stop();
+    session.app.commands.stop();
     session = null;
   }
   window.onhashchange = null;

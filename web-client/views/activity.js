@@ -74,27 +74,42 @@ export function createComments(app, grappe) {
   text.value = draft.text;
   if (draft.text) draftHint.textContent = 'Brouillon conservé : pas encore publié.';
   text.addEventListener('input', () => draft.save(text.value));
+  function sending(on) {
+    submit.disabled = on;
+    submit.textContent = on ? 'Publication…' : 'Publier';
+  }
+  function answered(ack) {
+    sending(false);
+    if (ack) {
+      text.value = '';
+      draft.clear();
+      draftHint.textContent = '';
+    } else {
+      draft.rejected();
+      error.textContent = rejectionText(app.store.slot(key)?.rejection);
+    }
+  }
+  // Sent by an earlier page and kept in the outbox: it leaves again by itself (commands.js).
+  app.commands?.loaded.then(() => {
+    const kept = draft.id && app.commands.outbox.get(draft.id);
+    if (!kept || kept.rejection || draft.sent !== text.value) return;
+    sending(true);
+    draftHint.textContent = 'Envoi en attente : ce commentaire partira au retour de la connexion.';
+    app.commands.outbox.answered(draft.id).then(({ack}) => {
+      answered(ack ?? null);
+      if (!ack) draftHint.textContent = 'Brouillon conservé : pas encore publié.';
+    });
+  });
   const form = canComment(app.me) ? el('form', {
     onsubmit: async (e) => {
       e.preventDefault();
       const value = text.value.trim();
       if (!value) return;
-      submit.disabled = true;
-      submit.textContent = 'Publication…';
+      sending(true);
       error.textContent = '';
       const id = draft.idFor(value);
-      const ack =
-          await app.run(key, grappe, 'PostComment', {text: value}, {label: 'Commentaire', id});
-      submit.disabled = false;
-      submit.textContent = 'Publier';
-      if (ack) {
-        text.value = '';
-        draft.clear();
-        draftHint.textContent = '';
-      } else {
-        draft.rejected();
-        error.textContent = rejectionText(app.store.slot(key)?.rejection);
-      }
+      answered(
+          await app.run(key, grappe, 'PostComment', {text: value}, {label: 'Commentaire', id}));
     },
   },
                                        field('Votre commentaire', text), submit, draftHint, error) :
