@@ -47,7 +47,7 @@ export function startCommands(app) {
     if (known) outbox.dismiss(id);
     const entry = {id, grappe, name, payload: payload ?? {}, slot, label: options.label};
     if (options.expectedVersion != null) entry.expectedVersion = options.expectedVersion;
-    entry.title = store.grappes.get(grappe)?.state?.name;
+    entry.title = store.grappes.get(grappe)?.state?.name ?? entry.payload.name;
     await outbox.add(entry);
     return send(outbox.get(id) ?? entry);
   }

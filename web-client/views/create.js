@@ -48,15 +48,14 @@ export function createForm(app) {
     message.textContent = '';
     submit.disabled = true;
     submit.textContent = 'Création en cours…';
-    try {
-      await app.conn.command(id, 'CreateGrappe', payload);
-      app.navigate(`#/grappe/${encodeURIComponent(id)}`);
-    } catch (rejection) {
-      message.textContent = rejectionText(rejection);
-    } finally {
-      submit.disabled = false;
-      submit.textContent = 'Créer la grappe';
-    }
+    // Through the outbox (commands.js): kept until answered, even across a reload.
+    const slot = `create:${id}`;
+    const ack = await app.run(slot, id, 'CreateGrappe', payload, {label: 'Création', id});
+    submit.disabled = false;
+    submit.textContent = 'Créer la grappe';
+    if (ack) return app.navigate(`#/grappe/${encodeURIComponent(id)}`);
+    message.textContent = rejectionText(app.store.slot(slot)?.rejection);
+    app.store.clearSlot(slot);
   }
 
   const node = el(
