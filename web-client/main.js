@@ -6,6 +6,7 @@ import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
 import {Connection} from './socket.js';
 import {Store} from './state.js';
+import {mountStatement} from './views/accessibility.js';
 import {mountAdmin} from './views/admin.js';
 import {mountAudit} from './views/audit.js';
 import {mountEstablishments} from './views/establishments.js';
@@ -46,6 +47,12 @@ async function start() {
 
 function showSignIn(message) {
   renderHeader(null);
+  // Signed out, the accessibility statement (linked from every footer) is readable too.
+  window.onhashchange = () => showSignIn();
+  if (isStatement()) {
+    mountStatement(main, null);
+    return main.focus({preventScroll: true});
+  }
   mountSignIn(main, {
     api: createApi(null),
     message,
@@ -57,7 +64,10 @@ function showSignIn(message) {
   });
 }
 
+const isStatement = () => /^#\/?accessibilite\/?$/.test(location.hash);
+
 async function startSession(token, me) {
+  window.onhashchange = null;
   const store = new Store();
   store.me = me;
   const api = createApi(token);
@@ -148,12 +158,15 @@ function route() {
   session.unmount = null;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   main.replaceChildren();
+  document.title = 'Grappe — ESMS numérique';  // a view may name itself (grappe.js)
   if (parts[0] === 'grappe' && parts[1] && parts[2] === 'historique') {
     session.unmount = mountAudit(main, app, parts[1]);
   } else if (parts[0] === 'grappe' && parts[1]) {
     session.unmount = mountGrappe(main, app, parts[1]);
   } else if (parts[0] === 'etablissements') {
     session.unmount = mountEstablishments(main, app);
+  } else if (parts[0] === 'accessibilite') {
+    session.unmount = mountStatement(main, app);
   } else if (parts[0] === 'admin') {
     session.unmount = mountAdmin(main, app);
   } else {

@@ -34,6 +34,9 @@ function presenceItem(p) {
 export function createActivity(nameOf) {
   const list = el('ol', {
     class: 'plain activity',
+    // It scrolls: focusable, so that the keyboard can scroll it too.
+    tabindex: 0,
+    'aria-labelledby': 'activity-title',
     'aria-live': 'polite',
     'aria-relevant': 'additions',
     'data-testid': 'activity'

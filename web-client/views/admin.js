@@ -77,7 +77,8 @@ function projectionsTable(list, rebuild) {
       'table', {class: 'stacked'},
       el('thead', null,
          el('tr', null,
-            ['Nom', 'Position', 'Retard', 'État', ''].map((h) => el('th', {scope: 'col'}, h)))),
+            ['Nom', 'Position', 'Retard', 'État', 'Action'].map(
+                (h) => el('th', {scope: 'col'}, h)))),
       el('tbody', null,
          list.map(
              (p) =>
