@@ -1,15 +1,20 @@
 // Web benchmark (tools/bench-web): with a 200-member grappe, the time to a usable grappe view in
-// a fresh browser, and the latency from a command in one browser to the other browser's DOM.
-// Prints a table, then `view_ms=N live_p50_ms=N live_p95_ms=N` as its last line.
+// a fresh browser, also on a throttled "slow 4G" link, and the latency from a command in one
+// browser to the other browser's DOM; then axe-core's violations on every view and role
+// (lib/sweep.mjs, on a demo server). Prints tables, then as its last line
+// `view_ms=N live_p50_ms=N live_p95_ms=N slow4g_view_ms=N axe_serious=N` (serious + critical).
 // --web-root DIR (repeatable): one server per web client, their views timed in turn in one run;
 // the last line adds `view_ratio_NAME=R`, each other client's median over the first one's.
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 
+import {axeScan, IMPACTS, isSerious} from './lib/a11y.mjs';
 import {launchBrowser, userPage} from './lib/browser.mjs';
 import {finess, registryCsv} from './lib/finess.mjs';
+import {writeScenesConfig} from './lib/scene.mjs';
 import {apiClient, freshDataDir, removeDir, startServer} from './lib/server.mjs';
+import {runWalk, sweepFixtures, walks} from './lib/sweep.mjs';
 
 const {values: opts} = parseArgs({
   options: {
@@ -31,6 +36,14 @@ const median = (a) => percentile([...a].sort((x, y) => x - y), 50);
 const percentile = (sorted, p) =>
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const log = (...a) => console.error('[bench-web]', ...a);
+// Chromium's "slow 4G" preset: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (bytes/s).
+const SLOW_4G = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: 1.6e6 / 8,
+  uploadThroughput: 750e3 / 8
+};
+const SLOW_4G_TARGET_MS = 2500;
 
 async function main() {
   const dir = freshDataDir('bench-web');
@@ -78,8 +91,13 @@ async function main() {
         views[k].push(await timeView(browser, sites[k].server.url, viewer, sites[k].grappe));
       }
     }
+    const slow = [];
+    for (let i = 0; i < VIEWS; i++) {
+      slow.push(await timeView(browser, sites[0].server.url, viewer, sites[0].grappe, SLOW_4G));
+    }
     const live = await timeLive(browser, sites[0].server.url, porteur, viewer, sites[0].grappe);
-    report(views, live);
+    const axe = await axeSweep(browser, dir);
+    report(views, slow, live, axe);
   } finally {
     await browser.close();
     for (const s of sites) await s.server.stop();
@@ -104,15 +122,18 @@ async function seedGrappe(base, porteur, ej) {
 }
 
 // From navigation start (browser context already open, cold cache) to the members table
-// holding every member with its actions. With --rtt, each request of the page waits that long.
-async function timeView(browser, base, user, grappe) {
+// holding every member with its actions. With --rtt, each request of the page waits that long;
+// `conditions` (Network.emulateNetworkConditions) replace that throttle.
+async function timeView(browser, base, user, grappe, conditions = null) {
   const {context, page, errors} = await userPage(browser, base, user.token, {path: null});
-  if (RTT_MS > 0) {
+  const throttle = conditions ??
+      (RTT_MS > 0 ?
+           {offline: false, latency: RTT_MS, downloadThroughput: -1, uploadThroughput: -1} :
+           null);
+  if (throttle) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send(
-        'Network.emulateNetworkConditions',
-        {offline: false, latency: RTT_MS, downloadThroughput: -1, uploadThroughput: -1});
+    await cdp.send('Network.emulateNetworkConditions', throttle);
   }
   const started = Date.now();
   await page.goto(`${base}/#/grappe/${grappe}`, {waitUntil: 'commit'});
@@ -162,7 +183,39 @@ async function timeLive(browser, base, porteur, viewer, grappe) {
   return samples;
 }
 
-function report(views, live) {
+// axe-core on every view of every role (lib/sweep.mjs), on a demo server of its own: the
+// violations (rules broken) of each impact, per view, summed over the roles that see it.
+async function axeSweep(browser, dir) {
+  const server = await startServer(
+      {data: path.join(dir, 'data-axe'), args: ['--demo', '--config', writeScenesConfig(dir)]});
+  try {
+    const fx = await sweepFixtures(server.url);
+    const byView = new Map();
+    for (const walk of walks(fx)) {
+      await runWalk(browser, server.url, walk, async (step, page) => {
+        const row = byView.get(step.view) ??
+            {roles: [], counts: Object.fromEntries(IMPACTS.map((i) => [i, 0]))};
+        row.roles.push(walk.role);
+        for (const v of await axeScan(page)) {
+          row.counts[v.impact] += 1;
+          if (isSerious(v) || v.impact === 'moderate')
+            log(`${walk.role}: ${step.view}: ${v.impact} ${v.id}`);
+        }
+        byView.set(step.view, row);
+      });
+    }
+    return byView;
+  } finally {
+    await server.stop();
+  }
+}
+
+function printTable(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+}
+
+function report(views, slow, live, axe) {
   const l = [...live].sort((x, y) => x - y);
   const rows = [['measure', 'n', 'min', 'p50', 'p95', 'max', 'target']];
   for (const [k, list] of views.entries()) {
@@ -173,18 +226,30 @@ function report(views, live) {
       v.at(-1), '< 1000'
     ]);
   }
+  const s = [...slow].sort((x, y) => x - y);
+  rows.push([
+    'usable grappe view, slow 4G (ms)', s.length, s[0], percentile(s, 50), percentile(s, 95),
+    s.at(-1), `< ${SLOW_4G_TARGET_MS}`
+  ]);
   rows.push([
     'command → other DOM (ms)', l.length, l[0], percentile(l, 50), percentile(l, 95), l.at(-1),
     'p95 < 150'
   ]);
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+  printTable(rows);
+  console.log('');
+  const axeRows = [['axe violations per view', 'roles', ...IMPACTS]];
+  let serious = 0;
+  for (const [view, {roles, counts}] of axe) {
+    axeRows.push([view, roles.join(', '), ...IMPACTS.map((i) => counts[i])]);
+    serious += counts.critical + counts.serious;
+  }
+  printTable(axeRows);
   console.log(`members=${MEMBERS} commands=${l.length} views=${views[0].length} rtt_ms=${RTT_MS}`);
   const first = median(views[0]);
   const ratios = views.slice(1).map(
       (v, k) => ` view_ratio_${rootName(ROOTS[k + 1])}=${(median(v) / first).toFixed(2)}`);
   console.log(`view_ms=${first} live_p50_ms=${percentile(l, 50)} live_p95_ms=${percentile(l, 95)}${
-      ratios.join('')}`);
+      ratios.join('')} slow4g_view_ms=${median(slow)} axe_serious=${serious}`);
 }
 
 main().catch((e) => {
