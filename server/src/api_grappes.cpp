@@ -6,6 +6,7 @@
 #include "grappe/domain/decide.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"
+#include "grappe_list.h"
 #include "json_util.h"
 #include "projector.h"
 
@@ -111,7 +112,7 @@ void get_grappes(ServerContext& ctx, Call& call) {
            domain::may_read(user, s, *ctx.registries.current());
   });
   auto list = nlohmann::json::array();
-  for (const auto& s : grappes) list.push_back(domain::summary_json(s));
+  for (const auto& s : grappes) list.push_back(list_item(user, s));
   call.reply(json_response(req, 200, {{"grappes", std::move(list)}}));
 }
 

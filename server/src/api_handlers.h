@@ -12,10 +12,11 @@
 
 namespace grappe::server {
 
-// api_system.cpp: GET /healthz, /metrics, /api/demo/users, /api/me.
+// api_system.cpp: GET /healthz, /metrics, /api/demo/users, /api/auth/methods, /api/me.
 void get_healthz(ServerContext& ctx, Call& call);
 void get_metrics(ServerContext& ctx, Call& call);
 void get_demo_users(ServerContext& ctx, Call& call);
+void get_auth_methods(ServerContext& ctx, Call& call);
 void get_me(ServerContext& ctx, Call& call);
 
 // api_grappes.cpp: GET /api/grappes, /api/grappes/{grappe}[/events|/state|/suggestions],

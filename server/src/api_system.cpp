@@ -1,4 +1,4 @@
-// GET /healthz, /metrics, /api/demo/users and /api/me.
+// GET /healthz, /metrics, /api/demo/users, /api/auth/methods and /api/me.
 #include "api_handlers.h"
 
 namespace grappe::server {
@@ -52,6 +52,18 @@ void get_demo_users(ServerContext& ctx, Call& call) {
     users.push_back(std::move(u));
   }
   call.reply(json_response(call.req, 200, {{"users", users}}));
+}
+
+// How one may sign in here, for the sign-in page (no token needed): a token always; the demo
+// users when present; OpenID Connect not yet.
+void get_auth_methods(ServerContext& ctx, Call& call) {
+  const bool demo = !ctx.demo_users.empty();
+  std::string message =
+      demo ? "Choisissez un utilisateur de démonstration, ou saisissez votre jeton d’accès."
+           : "Demandez un jeton à votre administrateur : il crée votre compte (rôle, "
+             "organismes ou régions) et vous remet le jeton à saisir ici.";
+  call.reply(json_response(
+      call.req, 200, {{"token", true}, {"demo", demo}, {"oidc", false}, {"message", message}}));
 }
 
 void get_me(ServerContext&, Call& call) {

@@ -16,6 +16,7 @@ const Router& api_router() {
       {V::get, "/healthz", kPublic, get_healthz},
       {V::get, "/metrics", kAnyone, get_metrics},
       {V::get, "/api/demo/users", kAnyone, get_demo_users},
+      {V::get, "/api/auth/methods", kPublic, get_auth_methods},
       {V::get, "/api/me", kSignedIn, get_me},
       {V::get, "/api/grappes", kSignedIn, get_grappes},
       {V::get, "/api/grappes/{grappe}", kSignedIn, get_grappe},

@@ -28,6 +28,7 @@ bool Hub::unsubscribe(const std::string& grappe, const Subscriber* who) {
 }
 
 void Hub::drop(const Subscriber* who) {
+  lists_.unwatch(who);
   std::vector<std::string> touched;
   {
     std::lock_guard lock(mu_);

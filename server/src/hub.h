@@ -1,5 +1,6 @@
-// Who is subscribed to which grappe, and their presence. The Projector publishes each applied
-// grappe event here; the hub hands the (pre-serialised) frame to every subscriber of that grappe.
+// Who is subscribed to which grappe, and their presence; who watches the grappe list (lists()).
+// The Projector publishes each applied grappe event here; the hub hands the (pre-serialised)
+// frame to every subscriber of that grappe, and the grappe's list item to its list's watchers.
 // Thread-safe; subscribers are called outside the hub's lock.
 #pragma once
 
@@ -9,6 +10,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "grappe_list.h"
 
 namespace grappe::server {
 
@@ -36,7 +39,7 @@ class Hub {
                  PresenceEntry presence);
   // Returns false when `who` was not subscribed.
   bool unsubscribe(const std::string& grappe, const Subscriber* who);
-  // Forgets every subscription of `who` (its connection closed).
+  // Forgets every subscription of `who`, and its watch of the list (its connection closed).
   void drop(const Subscriber* who);
   // Updates `who`'s presence on `grappe` (must be subscribed); false otherwise.
   bool set_presence(const std::string& grappe, const Subscriber* who, std::string status,
@@ -46,6 +49,8 @@ class Hub {
   void broadcast(const Frame& frame);
 
   std::size_t subscriptions() const;
+  // The connections watching the grappe list.
+  ListWatchers& lists() { return lists_; }
 
  private:
   struct Entry {
@@ -62,6 +67,7 @@ class Hub {
   mutable std::mutex mu_;
   std::unordered_map<std::string, Grappe> grappes_;
   std::size_t count_ = 0;
+  ListWatchers lists_;
 };
 
 }  // namespace grappe::server

@@ -212,11 +212,24 @@ void Projector::on_record(const es::Record& record) {
   if (applied.grappe) {
     auto frame = std::make_shared<const std::string>(event_frame(*applied.grappe, record));
     hub_.publish(*applied.grappe, record.version, frame);
+    publish_list_item(*applied.grappe);
   }
   if ((record.position & 0xFFFF) == 0 && !live_) {
     spdlog::info("projections: applied {} events", record.position);
   }
   cv_.notify_all();
+}
+
+// The grappe's list item, to those watching the list (nothing to do, and nothing read, while no
+// one is): copied out under the read models' lock, sent after it.
+void Projector::publish_list_item(const std::string& grappe) {
+  auto& lists = hub_.lists();
+  if (lists.empty()) return;
+  std::optional<ListChange> change;
+  models_.with_grappe(grappe, [&](const domain::GrappeState* s) {
+    if (s) change = ListChange::of(*s);
+  });
+  if (change) lists.publish(*change);
 }
 
 }  // namespace grappe::server

@@ -46,6 +46,7 @@ class Projector {
  private:
   void subscribe();
   void on_record(const es::Record& record);
+  void publish_list_item(const std::string& grappe);
 
   es::Store& store_;
   ReadModels& models_;

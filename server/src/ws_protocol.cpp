@@ -7,6 +7,7 @@
 #include "command_service.h"
 #include "grappe/domain/decide.h"
 #include "grappe/domain/streams.h"
+#include "grappe_list.h"
 #include "json_util.h"
 #include "projector.h"
 #include "version.h"
@@ -170,6 +171,27 @@ void handle_unsubscribe(ClientContext& ctx, const nlohmann::json& msg) {
   send_json(ctx, {{"type", "unsubscribed"}, {"grappe", *grappe}});
 }
 
+// README "Protocol additions": the list now, then each change of a grappe the user may read as
+// `listItem`. Watching before reading leaves no gap: a change applied meanwhile comes as well
+// (the client keeps the higher version).
+void handle_subscribe_list(ClientContext& ctx) {
+  const auto& user = *ctx.state.user;
+  ctx.server.hub.lists().watch(ctx.link.subscriber(), user);
+  const auto& registry = *ctx.server.registries.current();
+  auto grappes = ctx.server.models.grappes(
+      [&](const domain::GrappeState& s) { return domain::may_read(user, s, registry); });
+  auto items = nlohmann::json::array();
+  for (const auto& s : grappes) items.push_back(list_item(user, s));
+  ctx.link.send(std::make_shared<const std::string>(
+                    nlohmann::json{{"type", "list"}, {"grappes", std::move(items)}}.dump()),
+                false);
+}
+
+void handle_unsubscribe_list(ClientContext& ctx) {
+  ctx.server.hub.lists().unwatch(ctx.link.subscriber().get());
+  send_json(ctx, {{"type", "unsubscribedList"}});
+}
+
 void handle_presence(ClientContext& ctx, const nlohmann::json& msg) {
   bool bad = false;
   auto grappe = string_field(msg, "grappe", bad);
@@ -225,6 +247,8 @@ void handle_client_message(ClientContext& ctx, std::string_view text) {
   }
   if (*type == "subscribe") return handle_subscribe(ctx, *msg);
   if (*type == "unsubscribe") return handle_unsubscribe(ctx, *msg);
+  if (*type == "subscribeList") return handle_subscribe_list(ctx);
+  if (*type == "unsubscribeList") return handle_unsubscribe_list(ctx);
   if (*type == "command") return handle_command(ctx, *msg);
   if (*type == "presence") return handle_presence(ctx, *msg);
   if (*type == "ping") return send_json(ctx, {{"type", "pong"}});
