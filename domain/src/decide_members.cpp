@@ -25,13 +25,15 @@ std::optional<Rejection> check_establishment_manager(const Member& m, const Cont
                    "Seul le gestionnaire de l'établissement peut répondre pour lui.");
 }
 
-// Refuses an establishment the registry says is closed (rule open_establishment).
-std::optional<Rejection> check_not_closed(const Establishment& e, const Context& ctx) {
+// Refuses an establishment the registry says is closed (rule open_establishment); `what` is
+// what it cannot do ("être invité").
+std::optional<Rejection> check_not_closed(const Establishment& e, const Context& ctx,
+                                          std::string_view what) {
   if (!closed_on_or_before(e, today(ctx))) return std::nullopt;
   return rejection(
       RejectionCode::kRuleViolation,
       "Cet établissement est fermé au répertoire FINESS depuis le " + french_date(e.closed_on) +
-          " : il ne peut pas être invité.",
+          " : il ne peut pas " + std::string(what) + ".",
       {{"rule", "open_establishment"}, {"finess", e.finess}, {"closedOn", e.closed_on}});
 }
 
@@ -68,7 +70,7 @@ Decided decide_invite(const GrappeState& s, const InviteEstablishment& c, const 
     return std::unexpected(rejection(RejectionCode::kNotFound,
                                      "Établissement inconnu du répertoire FINESS.",
                                      {{"finess", c.finess}}));
-  if (auto r = check_not_closed(*e, ctx)) return std::unexpected(*r);
+  if (auto r = check_not_closed(*e, ctx, "être invité")) return std::unexpected(*r);
   if (const Member* m = s.member(c.finess);
       m && (m->status == MemberStatus::kInvited || m->status == MemberStatus::kAccepted))
     return std::unexpected(wrong_status(*m, "Cet établissement est déjà invité ou membre."));
@@ -101,6 +103,9 @@ Decided decide_accept(const GrappeState& s, const AcceptInvitation& c, const Con
   if ((*m)->status != MemberStatus::kInvited)
     return std::unexpected(
         wrong_status(**m, "Aucune invitation en attente pour cet établissement."));
+  // Invited while open, closed since (a newer registry, or the announced date has passed).
+  if (const Establishment* e = ctx.registry.find(c.finess))
+    if (auto r = check_not_closed(*e, ctx, "rejoindre la grappe")) return std::unexpected(*r);
   const EsmsState esms = esms_of(ctx, c.finess);
   if (auto other = accepted_elsewhere(s, esms))
     return std::unexpected(

@@ -184,6 +184,24 @@ TEST(RuleOpenEstablishment, InvitingAClosedEstablishmentIsRefused) {
   EXPECT_TRUE(w.run("g", w.porteur, InviteEstablishment{g, ""}));
 }
 
+TEST(RuleOpenEstablishment, AcceptingOnceClosedIsRefused) {
+  World w;
+  w.create("g", w.porteur, w.og_a);
+  const std::string f = "640099102";
+  ASSERT_TRUE(w.registry.add(copy_of(*w.registry.find(w.et_b[0]), f, "2026-12-01")));
+  w.must("g", w.porteur, InviteEstablishment{f, ""});  // open then: its closure is announced
+  w.now = *parse_timestamp("2026-12-01T09:00:00Z");
+  const auto refused = w.run("g", w.manager_b, AcceptInvitation{f});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, RejectionCode::kRuleViolation);
+  EXPECT_EQ(refused.error().details["rule"], "open_establishment");
+  EXPECT_EQ(refused.error().message,
+            "Cet établissement est fermé au répertoire FINESS depuis le 01/12/2026 : il ne peut "
+            "pas rejoindre la grappe.");
+  EXPECT_EQ(w.state("g").member(f)->status, MemberStatus::kInvited);
+  EXPECT_TRUE(w.run("g", w.manager_b, DeclineInvitation{f, "fermé"}));  // declining still works
+}
+
 TEST(ProgrammeRules, AreReportedByEveryValidation) {
   World w = og_a_alone(1);
   const auto report = validate(w.state("g"), w.registry, default_call(w), lookup(w));
