@@ -129,7 +129,44 @@ void place(const json* address, domain::Establishment& e, std::vector<std::strin
   locate(*address, e, notes);
 }
 
+// Every name map_ej() and map_et() look up in a record or its `informationsGenerales…` object,
+// address lists included: keep in step with them.
+constexpr std::string_view kEjFields[] = {
+    "numfinesspm", "numfinessej",          "denominationpm",           "raisonsociale",
+    "siren",       "denominationlonguepm", "denominationlonguepmsmsse"};
+constexpr std::string_view kEtFields[] = {"numfinessege",
+                                          "numfinesset",
+                                          "numfinesseg",
+                                          "nomegelong",
+                                          "nometlong",
+                                          "nomegecourt",
+                                          "nometcourt",
+                                          "raisonsociale",
+                                          "siret",
+                                          "datefermeture",
+                                          "adresse",
+                                          "adresses",
+                                          "categorie",
+                                          "categorieetablissement",
+                                          "categorieentitegeographiqueexercice"};
+
+template <std::size_t N>
+bool read_field(const std::string_view (&names)[N], std::string_view key) {
+  if (key.starts_with("informationsgenerales")) return true;
+  for (std::string_view name : names)
+    if (key == name) return true;
+  return false;
+}
+
 }  // namespace
+
+bool ej_field_read(std::string_view key) {
+  return read_field(kEjFields, key);
+}
+
+bool et_field_read(std::string_view key) {
+  return read_field(kEtFields, key);
+}
 
 std::expected<EjRecord, std::string> map_ej(const json& ej, std::vector<std::string>& notes) {
   if (!ej.is_object()) return std::unexpected("EJ qui n'est pas un objet JSON");

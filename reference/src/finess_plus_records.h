@@ -10,11 +10,17 @@
 #include <expected>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "grappe/domain/registry.h"
 
 namespace grappe::reference::internal {
+
+// Whether map_ej() / map_et() read a record's own field `key` (normalised): its
+// `informationsGenerales…` object and the names they look up. Readers need not build the others.
+bool ej_field_read(std::string_view key);
+bool et_field_read(std::string_view key);
 
 struct EjRecord {
   std::string finess;  // valid format

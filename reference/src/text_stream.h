@@ -14,6 +14,7 @@
 #include <mutex>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -37,6 +38,14 @@ class TextStreamBuf : public std::streambuf {
   // Why the text ended early, in French (corrupt or truncated gzip, read error, too large);
   // empty while none did.
   const std::string& error() const { return error_; }
+  // The rest of the current chunk of text, consumed: valid until the next call or the next read
+  // through the stream. Empty once the text has ended. For readers that scan bytes themselves.
+  std::string_view take() {
+    if (gptr() == egptr() && underflow() == traits_type::eof()) return {};
+    std::string_view rest(gptr(), static_cast<std::size_t>(egptr() - gptr()));
+    setg(eback(), egptr(), egptr());
+    return rest;
+  }
 
  protected:
   int_type underflow() override;

@@ -7,7 +7,8 @@ GRAPPE_BUILD=${GRAPPE_BUILD:-$GRAPPE_ROOT/build}
 # Debian packages needed to build and run the server.
 GRAPPE_BUILD_DEPS=(g++ cmake ninja-build pkg-config librocksdb-dev libboost1.81-dev
   nlohmann-json3-dev googletest libgtest-dev libgmock-dev libssl-dev libcli11-dev libspdlog-dev
-  prometheus-cpp-dev libbenchmark-dev libproj-dev libjemalloc-dev zlib1g-dev libcurl4-openssl-dev)
+  prometheus-cpp-dev libbenchmark-dev libproj-dev libjemalloc-dev zlib1g-dev libcurl4-openssl-dev
+  libsimdjson-dev)
 # Extra packages needed by the tests (browser tests, coverage, the Go log checker tlogcheck).
 GRAPPE_TEST_DEPS=(chromium nodejs npm gcovr golang-go golang-golang-x-mod-dev)
 
