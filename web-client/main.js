@@ -1,6 +1,7 @@
 // Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
 import {ApiError, createApi, grappePath} from './api.js';
 import {startCommands} from './commands.js';
+import {startInbox} from './inbox.js';
 import {el} from './lib/dom.js';
 import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
@@ -105,6 +106,7 @@ async function startSession(token, me) {
   });
   renderHeader(app);
   renderConnection(store.connection);
+  startInbox(app);  // the live grappe list, asked for on every connection
   app.conn.start();
   const regionsRead = refreshRegions(app);
   // First visit: the first view waits for the regions, read while the WebSocket connects.

@@ -12,6 +12,9 @@ export class Store {
     // id → {state, version, presence, activity, memberEvents (finess → latest event),
     // notesVersion}
     this.grappes = new Map();
+    // The grappe list (README "Protocol additions": `list`, then `listItem`): id → item as
+    // GET /api/grappes gives it, with the user's `todo`. null until a first list arrives.
+    this.list = null;
     this.slots = new Map();  // slot key → {pending: bool, rejection?, label?, done?}
     this.slotsVersion = 0;   // bumped on every slot change, for views that redraw on change
     this.listeners = new Set();
@@ -59,6 +62,11 @@ export class Store {
         this.entry(msg.grappe).presence = msg.users ?? [];
         this.emit({kind: 'presence', grappe: msg.grappe});
         return 'ok';
+      case 'list':
+        this.setList(msg.grappes ?? []);
+        return 'ok';
+      case 'listItem':
+        return this.applyListItem(msg.grappe);
       case 'profile':  // an establishment's profile changed (suggestions may change)
         this.emit({kind: 'profile', finess: msg.finess, profile: msg.profile});
         return 'ok';
@@ -69,6 +77,29 @@ export class Store {
       default:
         return 'ignored';
     }
+  }
+
+  // The whole list (a `list` message, or GET /api/grappes): replaces the one kept.
+  setList(grappes) {
+    this.list = new Map(grappes.map((g) => [g.id, g]));
+    this.emit({kind: 'list'});
+  }
+
+  // One grappe's item; an older version than the one kept changes nothing.
+  applyListItem(item) {
+    if (!this.list || !item?.id) return 'ignored';
+    const kept = this.list.get(item.id);
+    if (kept && kept.version > item.version) return 'stale';
+    this.list.set(item.id, item);
+    this.emit({kind: 'list', grappe: item.id});
+    return 'ok';
+  }
+
+  // What awaits the user (the sum of the list's `todo`): invitations to answer, dossiers to decide.
+  todoCount() {
+    let n = 0;
+    for (const g of this.list?.values() ?? []) n += g.todo ?? 0;
+    return n;
   }
 
   applySnapshot(id, state, version) {

@@ -1,4 +1,5 @@
-// The top bar: navigation, who is signed in (role and organisations), the connection state.
+// The top bar: navigation with what awaits the user, who is signed in (role and organisations),
+// the connection state.
 import {el, replace} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
 import {isAdmin} from '../lib/permissions.js';
@@ -7,6 +8,7 @@ export function renderHeader(app) {
   const nav = document.getElementById('nav');
   const identity = document.getElementById('identity');
   if (!app) {
+    renderInbox(null);
     nav.replaceChildren();
     identity.replaceChildren();
     document.getElementById('connection').replaceChildren();
@@ -15,14 +17,50 @@ export function renderHeader(app) {
   const here = location.hash || '#/';
   const link = (href, text) => el('a', {href, 'aria-current': here === href ? 'page' : null}, text);
   replace(
-      nav, link('#/', 'Grappes'), link('#/etablissements', 'Établissements'),
+      nav, link('#/', 'Grappes'), el('a', {
+        href: '#/',
+        id: 'inbox-count',
+        class: 'badge inbox',
+        'data-testid': 'inbox-count',
+        hidden: true,
+      }),
+      link('#/etablissements', 'Établissements'),
       isAdmin(app.me) ? link('#/admin', 'Administration') : null);
+  renderInbox(app.store);
   replace(
       identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
       organisations(app.me, app),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},
          'Se déconnecter'));
+}
+
+const TITLE_COUNT = /^\(\d+\) /;
+
+// What awaits the user (inbox.js), in the header and before the page's title: "(2) Grappe — …".
+export function renderInbox(store) {
+  const n = store?.todoCount() ?? 0;
+  const badge = document.getElementById('inbox-count');
+  if (badge) {
+    badge.hidden = n === 0;
+    badge.textContent = `${n} à traiter`;
+    badge.title = n === 1 ? 'Une action vous attend' : `${n} actions vous attendent`;
+  }
+  titleCount = n;
+  countInTitle();
+}
+
+// Views name the page themselves (document.title): the count is put back in front of their title.
+let titleCount = 0;
+let titleWatch = null;
+function countInTitle() {
+  const base = document.title.replace(TITLE_COUNT, '');
+  const wanted = titleCount > 0 ? `(${titleCount}) ${base}` : base;
+  if (document.title !== wanted) document.title = wanted;
+  if (!titleWatch && document.querySelector('title')) {
+    titleWatch = new MutationObserver(countInTitle);
+    titleWatch.observe(document.querySelector('title'), {childList: true, characterData: true});
+  }
 }
 
 // The user's organisations by name (lib/names.js), or its regions.

@@ -1,4 +1,6 @@
-// Sign-in: a bearer token, or on the demo world a pick among the demo users.
+// Sign-in: a bearer token, or on the demo world a pick among the demo users. How to get in
+// comes from GET /api/auth/methods (README "Protocol additions"): without demo users, the page
+// says whom to ask for a token.
 import {ApiError, createApi} from '../api.js';
 import {el, field} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
@@ -9,6 +11,7 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
   const token = el('input', {type: 'password', name: 'token', autocomplete: 'off', required: true});
   const demo = el('section', {class: 'demo-users', 'aria-labelledby': 'demo-title'});
   const submit = el('button', {type: 'submit'}, 'Se connecter');
+  const help = el('p', {class: 'signin-help', 'data-testid': 'signin-help'}, NO_TOKEN);
 
   async function signIn(value) {
     error.textContent = '';
@@ -35,10 +38,27 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
         },
       },
          el('h1', {id: 'signin-title'}, 'Connexion'),
-         field('Jeton d’accès', token, 'Le jeton fourni par votre administrateur.'), submit, error);
+         field('Jeton d’accès', token, 'Le jeton fourni par votre administrateur.'), submit, error,
+         help);
   root.replaceChildren(el('div', {class: 'signin'}, form, demo));
   token.focus();
-  loadDemoUsers(api, demo, signIn);
+  loadMethods(api, help).then((methods) => {
+    if (methods?.demo === false) return demo.remove();
+    loadDemoUsers(api, demo, signIn);
+  });
+}
+
+const NO_TOKEN = 'Pas encore de jeton ? Demandez un jeton à votre administrateur.';
+
+// The server's word on how to get in; null when it cannot say (the page keeps NO_TOKEN).
+async function loadMethods(api, help) {
+  try {
+    const methods = await api.get('/api/auth/methods');
+    if (methods.message) help.textContent = methods.message;
+    return methods;
+  } catch {
+    return null;
+  }
 }
 
 async function loadDemoUsers(api, section, signIn) {
