@@ -68,16 +68,19 @@ describe('accessibility and widths of every view', () => {
     });
   }
 
-  for (const [k, role] of ['signed out', 'porteur', 'gestionnaire', 'ARS', 'auditor', 'admin']
-           .entries()) {
-    test(`${role}: every view`, async (t) => {
-      const walk = walks(fx)[k];
-      assert.equal(walk.role, role);
-      const errors =
-          await runWalk(browser, server.url, walk, (step, page) => check(t, role, step, page));
-      assert.deepEqual(errors, [], 'no console error');
-    });
-  }
+  // Two roles at a time: one page each, the two cores busy (axe is most of the time).
+  describe('every view, per role', {concurrency: 2}, () => {
+    for (const [k, role] of ['signed out', 'porteur', 'gestionnaire', 'ARS', 'auditor', 'admin']
+             .entries()) {
+      test(`${role}: every view`, async (t) => {
+        const walk = walks(fx)[k];
+        assert.equal(walk.role, role);
+        const errors =
+            await runWalk(browser, server.url, walk, (step, page) => check(t, role, step, page));
+        assert.deepEqual(errors, [], 'no console error');
+      });
+    }
+  });
 
   test('the statement counts the moderate findings the sweep left', async () => {
     const {page, context} = await userPage(browser, server.url, null, {path: '#/accessibilite'});
