@@ -36,6 +36,7 @@ void put_profile(ServerContext& ctx, Call& call);
 
 // api_reference.cpp: GET /api/reference/regions.
 void get_regions(ServerContext& ctx, Call& call);
+void get_calls(ServerContext& ctx, Call& call);
 
 // api_registry.cpp: GET /api/registry, GET /api/admin/registry (the upload: registry_upload.cpp).
 void get_registry(ServerContext& ctx, Call& call);

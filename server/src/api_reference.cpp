@@ -1,8 +1,11 @@
 // GET /api/reference/regions: the INSEE regions with their départements, from the table the
 // domain validates against (domain/data/regions.csv), so the web client keeps no copy of it.
+// GET /api/reference/calls: the calls for projects of --config with the rules' figures, so that
+// the web client names a call and estimates with the numbers the server validates against.
 #include <map>
 
 #include "api_handlers.h"
+#include "grappe/domain/config.h"
 #include "grappe/domain/finess.h"
 
 namespace grappe::server {
@@ -37,6 +40,24 @@ const nlohmann::json& regions_json() {
 
 void get_regions(ServerContext&, Call& call) {
   call.reply(json_response(call.req, 200, regions_json()));
+}
+
+void get_calls(ServerContext& ctx, Call& call) {
+  auto list = nlohmann::json::array();
+  for (const domain::Call& c : ctx.config.calls) {
+    list.push_back(
+        {{"id", c.id},
+         {"label", c.label},
+         {"regions", c.regions.empty() ? nlohmann::json("*") : nlohmann::json(c.regions)},
+         {"threshold", c.threshold},
+         {"thresholdOverseasCorsica", c.threshold_overseas_corsica},
+         {"minOrganisations", c.min_organisations},
+         {"minOrganisationsOverseasCorsica", c.min_organisations_overseas_corsica},
+         {"maxMembers", c.max_members ? nlohmann::json(*c.max_members) : nlohmann::json()},
+         {"deadline", c.deadline ? nlohmann::json(*c.deadline) : nlohmann::json()},
+         {"smallProjectsReviewed", c.small_projects_reviewed}});
+  }
+  call.reply(json_response(call.req, 200, {{"calls", std::move(list)}}));
 }
 
 }  // namespace grappe::server

@@ -1,5 +1,6 @@
-// GET /api/reference/regions (README.md, extensions to PROTOCOL.md): the regions the web client
-// names and guesses from a FINESS prefix, served from the table the domain validates against.
+// GET /api/reference/regions and /calls (README.md, extensions to PROTOCOL.md): the regions the
+// web client names and guesses from a FINESS prefix, served from the table the domain validates
+// against; the calls with the figures of their rules.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -53,6 +54,21 @@ TEST_F(ReferenceTest, RegionCarriesItsNameAndDepartements) {
   EXPECT_EQ(reunion["finessCode"], "9D");
   EXPECT_EQ(reunion["finessPrefix"], "9704");
   EXPECT_EQ(find("94")["overseasOrCorsica"], true);
+}
+
+TEST_F(ReferenceTest, CallsCarryTheFiguresOfTheirRules) {
+  EXPECT_EQ(get(port(), "/api/reference/calls").status, 401);
+  auto answer = get(port(), "/api/reference/calls", token("partner"));
+  ASSERT_EQ(answer.status, 200);
+  const auto& calls = answer.body["calls"];
+  ASSERT_EQ(calls.size(), 1u);  // the built-in configuration
+  EXPECT_EQ(calls[0]["id"], "default");
+  EXPECT_EQ(calls[0]["regions"], "*");
+  EXPECT_EQ(calls[0]["threshold"], 15);
+  EXPECT_EQ(calls[0]["thresholdOverseasCorsica"], 8);
+  EXPECT_EQ(calls[0]["minOrganisations"], 3);
+  EXPECT_EQ(calls[0]["minOrganisationsOverseasCorsica"], 2);
+  EXPECT_TRUE(calls[0]["maxMembers"].is_null());
 }
 
 }  // namespace
