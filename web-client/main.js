@@ -153,6 +153,14 @@ function navigate(hash) {
     location.hash = hash;
 }
 
+const PAGE_TITLES = {
+  grappe: 'Grappe',
+  historique: 'Historique de la grappe',
+  etablissements: 'Établissements',
+  admin: 'Administration',
+  accessibilite: 'Déclaration d’accessibilité',
+};
+
 function route() {
   if (!session) return;
   const {app} = session;
@@ -160,7 +168,8 @@ function route() {
   session.unmount = null;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   main.replaceChildren();
-  document.title = 'Grappe — ESMS numérique';  // a view may name itself (grappe.js)
+  // Each view has its page title (RGAA 8.6); a view may name itself better (grappe.js).
+  document.title = `${PAGE_TITLES[parts[2] ?? parts[0]] ?? 'Grappes'} — Grappe ESMS numérique`;
   if (parts[0] === 'grappe' && parts[1] && parts[2] === 'historique') {
     session.unmount = mountAudit(main, app, parts[1]);
   } else if (parts[0] === 'grappe' && parts[1]) {

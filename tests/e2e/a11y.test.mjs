@@ -118,6 +118,8 @@ describe('accessibility and widths of every view', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('heading', {level: 1, name: 'Établissements'}).waitFor();
       assert.ok(await inMain(), 'focus in main');
+      assert.match(
+          await page.title(), /^(\(\d+\) )?Établissements — /, 'the page title names the view');
     });
 
     await t.test('the footer link opens the statement, focus in main', async () => {

@@ -17,7 +17,7 @@ const VIEWS = [
 const LEFT = [];
 
 export function mountStatement(root, app) {
-  document.title = 'Déclaration d’accessibilité — Grappe';
+  document.title = 'Déclaration d’accessibilité — Grappe ESMS numérique';
   const section = (id, title, ...body) =>
       el('section', {class: 'card', 'aria-labelledby': id}, el('h2', {id}, title), ...body);
   const list = (items) => el('ul', null, items.map((text) => el('li', null, text)));
