@@ -2,6 +2,7 @@
 import {ApiError, createApi, grappePath} from './api.js';
 import {startCommands} from './commands.js';
 import {startInbox} from './inbox.js';
+import {cachedCalls, loadCalls} from './lib/calls.js';
 import {el} from './lib/dom.js';
 import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
@@ -78,6 +79,8 @@ async function startSession(token, me) {
     me,
     regions: cachedRegions(),
     regionsRead: null,
+    calls: cachedCalls(),
+    callsRead: null,
     conn: null,
     names: null,
     // Functions telling whether a view holds typing not sent yet (see hasUnsent).
@@ -109,10 +112,12 @@ async function startSession(token, me) {
   startInbox(app);  // the live grappe list, asked for on every connection
   app.conn.start();
   const regionsRead = refreshRegions(app);
-  // First visit: the first view waits for the regions, read while the WebSocket connects.
-  if (!app.regions.loaded) {
+  const callsRead = refreshCalls(app);
+  // First visit: the first view waits for the regions and calls, read while the WebSocket
+  // connects.
+  if (!app.regions.loaded || !app.calls.loaded) {
     main.replaceChildren(el('p', {class: 'loading'}, 'Chargement…'));
-    await regionsRead;
+    await Promise.all([regionsRead, callsRead]);
   }
   if (session?.app !== app) return;  // signed out meanwhile
   window.onhashchange = route;
@@ -122,6 +127,7 @@ async function startSession(token, me) {
 function onStatus(app, status, extra) {
   if (status === 'online' && extra.user) refreshMe(app, extra.user);
   if (status === 'online' && !app.regionsRead) retryRegions(app);
+  if (status === 'online' && !app.callsRead) retryCalls(app);
   if (status === 'unauthorized') {
     signOut('Votre jeton a été refusé : reconnectez-vous.');
     return;
@@ -254,6 +260,28 @@ async function readRegions(app) {
 async function retryRegions(app) {
   const hadNone = !app.regions.loaded;
   if ((await refreshRegions(app)) && hadNone && session?.app === app) route();
+}
+
+// The calls, likewise (lib/calls.js): until they are read, a call shows as its id.
+function refreshCalls(app) {
+  if (!app.callsRead) app.callsRead = readCalls(app);
+  return app.callsRead;
+}
+
+async function readCalls(app) {
+  try {
+    const fresh = await loadCalls(app.api, app.calls);
+    if (fresh) app.calls = fresh;
+    return fresh;
+  } catch {
+    app.callsRead = null;  // read again once the connection is back (onStatus)
+    return null;
+  }
+}
+
+async function retryCalls(app) {
+  const hadNone = !app.calls.loaded;
+  if ((await refreshCalls(app)) && hadNone && session?.app === app) route();
 }
 
 function announce(text) {

@@ -62,7 +62,7 @@ describe('grappe web client', () => {
     await page.getByText('Créer une grappe').click();
     const form = page.getByTestId('create-form');
     await form.getByLabel('Nom de la grappe').fill('Grappe e2e Gironde');
-    await form.getByLabel('Appel à projets').fill(scene.call);
+    await form.getByLabel('Appel à projets').selectOption(scene.call);
     await screenshot(page, '02-grappes-list');
     await form.getByRole('button', {name: 'Créer la grappe'}).click();
     await waitText(page.getByTestId('grappe-name'), 'Grappe e2e Gironde');

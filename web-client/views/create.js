@@ -1,11 +1,16 @@
 // Creating a grappe: the porteur is one of the user's own EJ; the client picks the grappe's id.
+import {callOptions} from '../lib/calls.js';
 import {el, field, requireText, uuid} from '../lib/dom.js';
 import {rejectionText} from '../lib/labels.js';
 import {regionOptions} from '../lib/regions.js';
 
 export function createForm(app) {
   const name = el('input', {type: 'text', name: 'name', required: true, maxlength: 200});
-  const call = el('input', {type: 'text', name: 'call', required: true, value: 'default'});
+  // The calls by label (their ids to type when the calls could not be read).
+  const call = app.calls.loaded ?
+      el('select', {name: 'call', required: true},
+         callOptions(app.calls, app.calls.get('default') ? 'default' : undefined)) :
+      el('input', {type: 'text', name: 'call', required: true, value: 'default'});
   const porteur =
       el('select', {name: 'porteur', required: true},
          app.me.og.map((ej) => el('option', {value: ej}, app.names.organisation(ej))));

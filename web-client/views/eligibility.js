@@ -2,6 +2,7 @@
 // a client-side estimate of what pending invitations would change, and the dossier actions
 // (validate, submit, reopen; the ARS's decision).
 import {establishmentPath} from '../api.js';
+import {deadlineNode} from '../lib/calls.js';
 import {askText, confirmAction} from '../lib/dialog.js';
 import {debounce, el, field, formatDateTime, isClosed, renderKeepingFocus} from '../lib/dom.js';
 import {DECISION_LABELS, label, OUTCOME_LABELS, rejectionText, RULE_LABELS} from '../lib/labels.js';
@@ -31,25 +32,21 @@ export function createEligibility(app, grappe) {
     if (state.status !== 'open') submission.refused = false;
     const accepted = state.members.filter((m) => m.status === 'accepted').length;
     elsewhere.check(state);
-    const wanted = minOrganisations(app.regions, state.region);
+    // The figures of the grappe's call (lib/calls.js): the usual ones when it is unknown here.
+    const call = {
+      known: Boolean(app.calls.get(state.call)),
+      wanted: app.calls.minOrganisations(state.call, app.regions.overseasOrCorsica(state.region)),
+      max: app.calls.maxMembers(state.call),
+    };
     renderKeepingFocus(
         node, el('h2', {id: 'elig-title', 'data-key': 'elig-title', tabindex: -1}, 'Éligibilité'),
-        progress(accepted, state.threshold), estimate(state, accepted, elsewhere, wanted),
+        deadlineNode(app.calls.get(state.call)), progress(accepted, state.threshold),
+        estimate(state, accepted, elsewhere, call),
         submission.refused ? notSubmitted(state.lastValidation) : null, rules(state.lastValidation),
         actions(app, grappe, state, submission), decisionNode(state.decision),
         canDecide(app.me, state) ? decisionForm.node : null);
   }
   return {node, update, dirty: decisionForm.dirty};
-}
-
-// The call's minimum of distinct organisations by default (PROTOCOL.md: 3, 2 overseas and in
-// Corsica). A call may set others: the estimate says so, and the server's check prevails.
-const MIN_ORGANISATIONS = 3;
-const MIN_ORGANISATIONS_OVERSEAS_CORSICA = 2;
-
-function minOrganisations(regions, region) {
-  return regions?.overseasOrCorsica?.(region) ? MIN_ORGANISATIONS_OVERSEAS_CORSICA :
-                                                MIN_ORGANISATIONS;
 }
 
 // Invited members whose invitation cannot be accepted usefully: already accepted in another
@@ -102,7 +99,7 @@ const NONE_ELSEWHERE = {
 // Which pending invitations would bring the grappe to its threshold and to `wanted` distinct
 // organisations. Invitations that a failing rule names, or of establishments already members
 // elsewhere or closed, are not counted.
-export function whatIf(state, accepted, elsewhere = NONE_ELSEWHERE, wanted = MIN_ORGANISATIONS) {
+export function whatIf(state, accepted, elsewhere = NONE_ELSEWHERE, wanted = 3) {
   const failing = new Set((state.lastValidation?.rules ?? [])
                               .filter((r) => r.outcome === 'fail' && r.rule !== 'min_size')
                               .flatMap((r) => r.finess ?? []));
@@ -155,9 +152,22 @@ function overMaximum(validation) {
                 null;
 }
 
-function estimate(state, acceptedCount, elsewhere, wanted) {
+// The call's maxMembers against the accepted members, and them plus the pending invitations.
+function maximumNote(accepted, pending, max) {
+  if (max == null || accepted + pending <= max) return null;
+  const most = `au plus ${plural(max, 'membre', 'membres')} pour cet appel`;
+  const text = accepted > max ?
+      `La grappe compte ${plural(accepted, 'membre', 'membres')} : ${most}.` :
+      `Si les invitations en attente étaient toutes acceptées, la grappe compterait ${
+          accepted + pending} membres : ${most}.`;
+  return el(
+      'p', {class: 'warning', 'data-testid': 'what-if-max-members'},
+      el('strong', null, 'Taille maximale : '), text);
+}
+
+function estimate(state, acceptedCount, elsewhere, call) {
   const {missing, pending, blocked, organisations} =
-      whatIf(state, acceptedCount, elsewhere, wanted);
+      whatIf(state, acceptedCount, elsewhere, call.wanted);
   const lacking = `Il manque ${plural(missing, 'membre', 'membres')}`;
   const many = pending.length > 1;
   const all = many ? `les ${pending.length} invitations en attente` : 'l’invitation en attente';
@@ -182,7 +192,8 @@ function estimate(state, acceptedCount, elsewhere, wanted) {
       el('p', {'data-testid': 'what-if-organisations'},
          el('strong', null, `${label(RULE_LABELS, 'min_organisations')} : `),
          organisationsText(organisations)),
-      overMaximum(state.lastValidation), blocked.length ? blockedNote(blocked) : null,
+      maximumNote(acceptedCount, pending.length, call.max) ?? overMaximum(state.lastValidation),
+      blocked.length ? blockedNote(blocked) : null,
       missing > 0 && pending.length ?
           el('details', null, el('summary', null, 'Invitations en attente'),
              el('ul', null,
@@ -190,8 +201,10 @@ function estimate(state, acceptedCount, elsewhere, wanted) {
           null,
       el('p', {class: 'hint'},
          'Estimation calculée par votre navigateur sur le nombre de membres et d’organismes ' +
-             'gestionnaires, avec les minimums habituels des appels à projets ; ' +
-             'la vérification du serveur fait foi.'));
+             'gestionnaires, avec ' +
+             (call.known ? 'les limites de cet appel à projets' :
+                           'les minimums habituels des appels à projets') +
+             ' ; la vérification du serveur fait foi.'));
 }
 
 // The invitations the estimate leaves out, and why.

@@ -167,11 +167,11 @@ function appendTo(node, ...children) {
   return node;
 }
 
-function detailRows(s, {regions, names}) {
+function detailRows(s, {regions, names, calls}) {
   const row =
       (term, value, testid) => [el('dt', null, term), el('dd', {'data-testid': testid}, value)];
   return [
-    row('Appel à projets', s.call),
+    row('Appel à projets', calls.label(s.call), 'grappe-call'),
     row('Région', regions.name(s.region)),
     row('Porteur', names.organisation(s.porteur), 'grappe-porteur'),
     row('DUI',

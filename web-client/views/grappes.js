@@ -1,6 +1,7 @@
 // The grappes the user may read, live (the store's list, state.js): what awaits the user first,
 // the ARS dashboard, filters and a search by name, counts, progress towards the threshold;
 // creation.
+import {callOptions} from '../lib/calls.js';
 import {appendChildren, el, field, renderKeepingFocus} from '../lib/dom.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {canCreate} from '../lib/permissions.js';
@@ -48,7 +49,7 @@ export function mountGrappes(root, app) {
   // appendChildren skips null: a role that may not create gets no form (nor the word "null").
   appendChildren(root, [
     el('h1', null, 'Grappes'), todo, app.me.role === 'ars' ? dashboard : null,
-    filterForm(filters, schedule, app.regions), create?.node, list
+    filterForm(filters, schedule, app), create?.node, list
   ]);
   list.append(el('p', {class: 'loading'}, 'Chargement…'));
   if (store.list) {
@@ -78,9 +79,12 @@ function matches(g, {call, region, status, name}) {
       (!status || g.status === status) && (!name || fold(g.name).includes(fold(name)));
 }
 
-function filterForm(filters, repaint, regions) {
+function filterForm(filters, repaint, {regions, calls}) {
   const name = el('input', {type: 'search', name: 'name', autocomplete: 'off'});
-  const call = el('input', {type: 'text', name: 'call', placeholder: 'ex. default'});
+  // The calls by label; their ids to type when the calls could not be read.
+  const call = calls.loaded ?
+      el('select', {name: 'call'}, el('option', {value: ''}, 'Tous'), callOptions(calls)) :
+      el('input', {type: 'text', name: 'call', placeholder: 'ex. default'});
   const region =
       el('select', {name: 'region'}, el('option', {value: ''}, 'Toutes'), regionOptions(regions));
   const status =
@@ -99,6 +103,7 @@ function filterForm(filters, repaint, regions) {
   };
   name.oninput = apply;
   region.onchange = apply;
+  if (calls.loaded) call.onchange = apply;
   status.onchange = apply;
   return el(
       'form',
@@ -107,7 +112,7 @@ function filterForm(filters, repaint, regions) {
       field('Statut', status), el('button', {type: 'submit'}, 'Filtrer'));
 }
 
-function renderList(grappes, {regions, names}) {
+function renderList(grappes, {regions, names, calls}) {
   if (!grappes.length) return el('p', {class: 'empty'}, 'Aucune grappe ne correspond.');
   return el(
       'ul', {class: 'grappe-cards plain'},
@@ -121,7 +126,7 @@ function renderList(grappes, {regions, names}) {
                     el('a', {href: `#/grappe/${encodeURIComponent(g.id)}`, 'data-key': `g-${g.id}`},
                        g.name)),
                  el('p', {class: 'meta'},
-                    `Appel ${g.call} · ${regions.name(g.region)} · porteur ${
+                    `${calls.named(g.call)} · ${regions.name(g.region)} · porteur ${
                         names.organisation(g.porteur)} · `,
                     el('span', {class: `badge status-${g.status}`, 'data-testid': 'grappe-status'},
                        label(GRAPPE_STATUS_LABELS, g.status))),
