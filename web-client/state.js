@@ -60,6 +60,8 @@ export class Store {
         return this.applyEvent(msg);
       case 'presence':
         this.entry(msg.grappe).presence = msg.users ?? [];
+        // PROTOCOL.md v2: at most 100 people are listed; `count` says how many are present.
+        this.entry(msg.grappe).presenceCount = msg.count ?? msg.users?.length ?? 0;
         this.emit({kind: 'presence', grappe: msg.grappe});
         return 'ok';
       case 'list':

@@ -7,7 +7,7 @@ import {canComment} from '../lib/permissions.js';
 
 // Who else is here. Offline (`status` other than 'online') the server's last list may be stale,
 // so it is not shown.
-export function renderPresence(root, me, presence, status = 'online') {
+export function renderPresence(root, me, presence, status = 'online', count = presence.length) {
   const others = presence.filter((p) => p.id !== me.id);
   const hint = (testid, text) => el('p', {class: 'hint', 'data-testid': testid}, text);
   let body;
@@ -19,7 +19,11 @@ export function renderPresence(root, me, presence, status = 'online') {
   } else {
     body = el('ul', {class: 'plain presence-list'}, others.map(presenceItem));
   }
-  root.replaceChildren(el('h2', {id: 'presence-title'}, 'Présents'), body);
+  // Beyond the people listed (the 100 most recently active), the server sends only their number.
+  const more = status === 'online' && count > presence.length ?
+      hint('presence-count', `${count} personnes présentes`) :
+      null;
+  root.replaceChildren(el('h2', {id: 'presence-title'}, 'Présents'), body, ...(more ? [more] : []));
 }
 
 function presenceItem(p) {

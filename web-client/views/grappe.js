@@ -106,7 +106,8 @@ export function mountGrappe(root, app, id) {
 
   function paintPresence() {
     const entry = store.grappes.get(id);
-    renderPresence(presence, app.me, entry?.presence ?? [], store.connection.status);
+    renderPresence(
+        presence, app.me, entry?.presence ?? [], store.connection.status, entry?.presenceCount);
     if (entry?.state) paintState();
   }
 
