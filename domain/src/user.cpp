@@ -27,12 +27,55 @@ std::optional<Role> parse_role(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view to_string(Notifications n) {
+  switch (n) {
+    case Notifications::kDaily:
+      return "daily";
+    case Notifications::kOff:
+      return "off";
+    case Notifications::kImmediate:
+      break;
+  }
+  return "immediate";
+}
+
+std::optional<Notifications> parse_notifications(std::string_view name) {
+  for (auto n : {Notifications::kImmediate, Notifications::kDaily, Notifications::kOff})
+    if (to_string(n) == name) return n;
+  return std::nullopt;
+}
+
 nlohmann::json to_json(const User& user) {
   return {{"id", user.id},
           {"name", user.name},
           {"role", to_string(user.role)},
           {"og", user.og},
-          {"regions", user.regions}};
+          {"regions", user.regions},
+          {"email", user.email.empty() ? nlohmann::json() : nlohmann::json(user.email)},
+          {"notifications", to_string(user.notifications)}};
+}
+
+bool valid_email(std::string_view email) {
+  if (email.size() < 3 || email.size() > 254) return false;
+  auto at = email.find('@');
+  if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos)
+    return false;
+  auto domain = email.substr(at + 1);
+  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.')
+    return false;
+  return std::none_of(email.begin(), email.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' ||
+           c == ',' || c == ';' || c == '\\' || c == '[' || c == ']';
+  });
+}
+
+std::string email_key(std::string_view email) {
+  std::string out(email);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
 }
 
 namespace {
@@ -83,6 +126,17 @@ std::expected<User, std::string> parse_user(const nlohmann::json& json) {
       return R(std::unexpect,
                "user: regions[" + std::to_string(i) + "] n'est pas un code région INSEE");
   user.regions = std::move(*regions);
+  if (auto email = json.find("email"); email != json.end() && !email->is_null()) {
+    if (!email->is_string() || !valid_email(email->get_ref<const std::string&>()))
+      return R(std::unexpect, "user: 'email' n'est pas une adresse valide");
+    user.email = email->get<std::string>();
+  }
+  if (auto n = json.find("notifications"); n != json.end() && !n->is_null()) {
+    auto parsed =
+        n->is_string() ? parse_notifications(n->get_ref<const std::string&>()) : std::nullopt;
+    if (!parsed) return R(std::unexpect, "user: 'notifications' inconnu (immediate|daily|off)");
+    user.notifications = *parsed;
+  }
   return user;
 }
 

@@ -24,7 +24,13 @@ void put_user(ServerContext& ctx, Call& call) {
   (*body)["id"] = id;
   auto user = domain::parse_user(*body);
   if (!user) return reply(error_response(req, 400, "bad_request", user.error()));
-  bool created = !ctx.models.user(id).has_value();
+  auto current = ctx.models.user(id);
+  if (current) keep_unstated(*user, *current, *body);
+  if (auto holder = email_holder(ctx.models, *user)) {
+    return reply(
+        error_response(req, 409, "conflict", "cette adresse est déjà celle de " + *holder));
+  }
+  bool created = !current.has_value();
   std::string token = created ? new_token() : std::string();
   auto shared_req = std::make_shared<Request>(std::move(req));
   save_user(ctx.writer, *user, created ? sha256_hex(token) : std::string(), admin,
@@ -33,6 +39,34 @@ void put_user(ServerContext& ctx, Call& call) {
               auto answer = domain::to_json(user);
               if (created) answer["token"] = token;  // shown once, stored hashed
               reply(json_response(*shared_req, created ? 201 : 200, answer));
+            });
+}
+
+// PUT /api/me/preferences {"notifications":"immediate"|"daily"|"off"}: a UserSaved of the user
+// with only that changed (its token kept). Answers the user as GET /api/me.
+void put_preferences(ServerContext& ctx, Call& call) {
+  auto& req = call.req;
+  const auto& reply = call.reply;
+  std::string why;
+  auto body = parse_client_json(req.body(), why);
+  if (!body) return reply(error_response(req, 400, "bad_request", why));
+  auto field = body->find("notifications");
+  auto chosen = field != body->end() && field->is_string()
+                    ? domain::parse_notifications(field->get_ref<const std::string&>())
+                    : std::nullopt;
+  if (!chosen) {
+    return reply(error_response(req, 400, "bad_request",
+                                "'notifications' attendu : immediate, daily ou off"));
+  }
+  auto user = ctx.models.user(call.user->id);
+  if (!user) return reply(error_response(req, 404, "not_found", "no such user"));
+  if (user->notifications == *chosen) return reply(json_response(req, 200, domain::to_json(*user)));
+  user->notifications = *chosen;
+  auto shared_req = std::make_shared<Request>(std::move(req));
+  save_user(ctx.writer, *user, std::string(), *user,
+            [shared_req, reply, user = *user](const WriteOutcome& outcome) {
+              if (!outcome) return reply(write_failure_response(*shared_req, outcome.error()));
+              reply(json_response(*shared_req, 200, domain::to_json(user)));
             });
 }
 

@@ -50,6 +50,12 @@ void list_users(ServerContext& ctx, Call& call);
 void get_user(ServerContext& ctx, Call& call);
 void put_user(ServerContext& ctx, Call& call);
 void delete_user(ServerContext& ctx, Call& call);
+// PUT /api/me/preferences (any signed-in user: its own notifications setting).
+void put_preferences(ServerContext& ctx, Call& call);
+
+// api_notifications.cpp: GET /api/admin/notifications, POST /api/admin/notifications/digest.
+void get_notifications(ServerContext& ctx, Call& call);
+void post_digest(ServerContext& ctx, Call& call);
 
 // api_admin_ops.cpp: GET /api/admin/projections, POST /api/admin/projections/{projection}/rebuild,
 // POST /api/admin/backup.

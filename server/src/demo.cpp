@@ -103,6 +103,7 @@ std::vector<DemoUser> demo_users(const domain::Registry& registry) {
   for (std::size_t i = 0; i < ogs.size() && i < 3; ++i) {
     users.push_back({gestionnaire(names[i][0], names[i][1], ogs[i]), names[i][2]});
   }
+
   users.push_back({domain::User{"ars-na",
                                 "Hélène Durand (ARS Nouvelle-Aquitaine)",
                                 domain::Role::kArs,
@@ -113,6 +114,8 @@ std::vector<DemoUser> demo_users(const domain::Registry& registry) {
                    "demo-auditeur"});
   users.push_back(
       {domain::User{"admin", "Administratrice", domain::Role::kAdmin, {}, {}}, "demo-admin"});
+  // Fictitious addresses, so that ./tools/run --smtp … shows real messages in a local sink.
+  for (auto& d : users) d.user.email = d.user.id + "@exemple.fr";
   return users;
 }
 
@@ -129,7 +132,11 @@ std::vector<DemoUser> active_demo_users(const ServerContext& ctx,
 void seed_demo(ServerContext& ctx, const std::vector<DemoUser>& users) {
   std::vector<UserSeed> seeds;
   for (const auto& d : users) {
-    if (!ctx.models.user(d.user.id)) seeds.push_back({d.user, d.token});
+    // Missing, or saved before demo users had an address (their preference kept).
+    auto current = ctx.models.user(d.user.id);
+    if (!current || current->email.empty()) {
+      seeds.push_back({d.user, d.token, nlohmann::json::object({{"email", d.user.email}})});
+    }
   }
   apply_users(ctx, seeds);
   std::vector<const domain::User*> g;

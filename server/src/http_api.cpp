@@ -18,6 +18,7 @@ const Router& api_router() {
       {V::get, "/api/demo/users", kAnyone, get_demo_users},
       {V::get, "/api/auth/methods", kPublic, get_auth_methods},
       {V::get, "/api/me", kSignedIn, get_me},
+      {V::put, "/api/me/preferences", kSignedIn, put_preferences},
       {V::get, "/api/grappes", kSignedIn, get_grappes},
       {V::get, "/api/grappes/{grappe}", kSignedIn, get_grappe},
       {V::get, "/api/grappes/{grappe}/events", kSignedIn, get_grappe_events},
@@ -45,6 +46,8 @@ const Router& api_router() {
       {V::get, "/api/admin/projections", kSignedIn, list_projections},
       {V::post, "/api/admin/projections/{projection}/rebuild", kSignedIn, rebuild_projection},
       {V::post, "/api/admin/backup", kSignedIn, post_backup},
+      {V::get, "/api/admin/notifications", kSignedIn, get_notifications},
+      {V::post, "/api/admin/notifications/digest", kSignedIn, post_digest},
   });
   return router;
 }

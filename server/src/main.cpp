@@ -11,6 +11,7 @@
 #include "allocator.h"
 #include "io_pool.h"
 #include "listener.h"
+#include "notifier.h"
 #include "projector.h"
 #include "registry_load.h"
 #include "server_context.h"
@@ -146,6 +147,17 @@ Options parse_options(int argc, char** argv) {
                  "file of witness verifier keys (<name>+<id>+<base64>, type 0x04) whose "
                  "cosignatures are accepted; repeatable")
       ->check(CLI::ExistingFile);
+  app.add_option("--smtp", o.smtp,
+                 "send e-mail notifications through smtp://HOST:PORT or smtps://HOST:PORT "
+                 "(STARTTLS when offered); none without it");
+  app.add_option("--mail-from", o.mail_from, "the notifications' sender address")
+      ->capture_default_str();
+  app.add_option("--public-url", o.public_url,
+                 "the web client's address, for links in e-mails (default: the listen URL)");
+  app.add_option("--digest-hour", o.digest_hour,
+                 "hour (Europe/Paris) of the daily digest for users who chose it")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 23));
   app.set_version_flag("--version", kServerVersion);
   try {
     app.parse(argc, argv);
@@ -163,6 +175,15 @@ Options parse_options(int argc, char** argv) {
     std::exit(kExitBadInput);
   }
   finish_limit_options(limit_flags, o);
+  if (!o.smtp.empty() && !o.smtp.starts_with("smtp://") && !o.smtp.starts_with("smtps://")) {
+    std::cerr << "grappe-server: --smtp expects smtp://HOST:PORT or smtps://HOST:PORT\n";
+    std::exit(kExitBadInput);
+  }
+  if (!grappe::domain::valid_email(o.mail_from)) {
+    std::cerr << "grappe-server: --mail-from expects an e-mail address\n";
+    std::exit(kExitBadInput);
+  }
+  while (o.public_url.ends_with('/')) o.public_url.pop_back();
   if (!data.empty()) {
     o.data = data;
     o.data_is_default = false;
@@ -249,12 +270,21 @@ int serve(const Options& options, Inputs& inputs) {
   auto address = net::ip::make_address(options.host);
   auto listener =
       std::make_shared<Listener>(io, net::ip::tcp::endpoint{address, options.port}, ctx);
-  listener->run();
   auto endpoint = listener->local_endpoint();
   auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
                                          : endpoint.address().to_string();
   auto url = "http://" + host + ":" + std::to_string(endpoint.port());
   print_banner(ctx, url);
+  std::optional<Notifier> notifier;
+  if (!options.smtp.empty()) {
+    notifier.emplace(*store, models, metrics.registry(),
+                     NotifierOptions{options.smtp, options.mail_from,
+                                     options.public_url.empty() ? url : options.public_url,
+                                     options.digest_hour});
+    notifier->start();
+    ctx.notifier = &*notifier;
+  }
+  listener->run();  // after ctx is complete
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());
 
@@ -270,6 +300,7 @@ int serve(const Options& options, Inputs& inputs) {
   registries.stop();  // a load in progress ends without answering: its connection is gone
   background.join();
   readers.join();
+  if (notifier) notifier->stop();
   projector.stop();
   tlog.stop();
   writer.stop();  // before the store it watches closes

@@ -35,6 +35,11 @@ struct Options {
   double checkpoint_interval = 1.0;  // seconds
   std::vector<std::filesystem::path> witness_key_files;
   bool merkle_tree = true;  // benchmarks only: --merkle-tree off
+  // E-mail notifications (PROTOCOL.md v2): none without --smtp.
+  std::string smtp;  // smtp://HOST:PORT or smtps://HOST:PORT
+  std::string mail_from = "grappe@localhost.localdomain";
+  std::string public_url;  // empty: the listen URL
+  int digest_hour = 7;     // Europe/Paris
 };
 
 // Splits "HOST:PORT"; false when malformed.

@@ -54,6 +54,8 @@ class SessionSet {
   std::unordered_map<const void*, Entry> sessions_;
 };
 
+class Notifier;
+
 struct ServerContext {
   const Options& options;
   es::Store& store;
@@ -75,6 +77,7 @@ struct ServerContext {
   TransparencyLog& tlog;             // signed checkpoints of the log
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
   SessionSet sessions;
+  Notifier* notifier = nullptr;  // null without --smtp
 
   // The user whose token this is, if any.
   std::optional<domain::User> authenticate(std::string_view token) const;

@@ -77,10 +77,15 @@ void apply_users(ServerContext& ctx, const std::vector<UserSeed>& users) {
   for (const auto& seed : users) {
     auto hash = sha256_hex(seed.token);
     auto current = ctx.models.user(seed.user.id);
+    auto user = seed.user;
+    if (current && seed.given.is_object()) keep_unstated(user, *current, seed.given);
+    if (auto holder = email_holder(ctx.models, user)) {
+      throw std::runtime_error("user " + user.id + ": e-mail address already " + *holder + "'s");
+    }
     auto by_token = ctx.models.user_by_token_hash(hash);
-    if (current && *current == seed.user && by_token && by_token->id == seed.user.id) continue;
+    if (current && *current == user && by_token && by_token->id == user.id) continue;
     std::promise<bool> saved;
-    save_user(ctx.writer, seed.user, hash, system,
+    save_user(ctx.writer, user, hash, system,
               [&saved](const WriteOutcome& outcome) { saved.set_value(outcome.has_value()); });
     if (!saved.get_future().get())
       throw std::runtime_error("saving user " + seed.user.id + " failed");

@@ -40,6 +40,21 @@ void save_user(EventWriter& writer, const domain::User& user, const std::string&
   write_user_event(writer, domain::UserSaved{user, token_sha256}, by, std::move(done));
 }
 
+std::optional<std::string> email_holder(const ReadModels& models, const domain::User& user) {
+  if (user.email.empty()) return std::nullopt;
+  auto key = domain::email_key(user.email);
+  for (const auto& other : models.users()) {
+    if (other.id != user.id && !other.email.empty() && domain::email_key(other.email) == key)
+      return other.id;
+  }
+  return std::nullopt;
+}
+
+void keep_unstated(domain::User& user, const domain::User& current, const nlohmann::json& body) {
+  if (!body.contains("email")) user.email = current.email;
+  if (!body.contains("notifications")) user.notifications = current.notifications;
+}
+
 void revoke_user(EventWriter& writer, const std::string& id, const domain::User& by,
                  EventWriter::Done done) {
   spdlog::info("users: revoking {} by {}", id, by.id);

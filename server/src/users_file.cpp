@@ -36,7 +36,14 @@ Result parse_users_file(std::string_view text, const std::string& file) {
     if (!valid_token(entry)) {
       return Result(std::unexpect, where + "\"token\" must be a string of 8 to 512 characters");
     }
-    users.push_back({std::move(*user), entry["token"].get<std::string>()});
+    for (std::size_t j = 0; j < users.size(); ++j) {
+      if (!user->email.empty() &&
+          domain::email_key(users[j].user.email) == domain::email_key(user->email)) {
+        return Result(std::unexpect,
+                      where + "\"email\" is already user #" + std::to_string(j + 1) + "'s");
+      }
+    }
+    users.push_back({std::move(*user), entry["token"].get<std::string>(), entry});
   }
   return users;
 }

@@ -56,6 +56,31 @@ TEST(ParseUser, RejectsEveryMalformedField) {
   EXPECT_EQ(e.error().find("<script>"), std::string::npos);
 }
 
+TEST(ParseUser, ReadsEmailAndNotifications) {
+  const Json good = {{"id", "u1"}, {"name", "Marie"}, {"role", "gestionnaire"}};
+  auto plain = parse_user(good);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->notifications, Notifications::kImmediate);
+  EXPECT_TRUE(to_json(*plain)["email"].is_null());
+  Json j = good;
+  j["email"] = "Marie.Durand@Exemple.fr";
+  j["notifications"] = "daily";
+  auto u = parse_user(j);
+  ASSERT_TRUE(u) << u.error();
+  EXPECT_EQ(u->notifications, Notifications::kDaily);
+  EXPECT_EQ(email_key(u->email), "marie.durand@exemple.fr");
+  EXPECT_EQ(parse_user(to_json(*u)), u);
+  for (Json bad : {Json("x"), Json("a b@c.fr"), Json("a@b"), Json("a@b.fr\r\nBcc: x@y.fr"),
+                   Json("<a@b.fr>"), Json(3)}) {
+    Json k = good;
+    k["email"] = bad;
+    EXPECT_FALSE(parse_user(k)) << bad.dump();
+  }
+  Json k = good;
+  k["notifications"] = "sometimes";
+  EXPECT_FALSE(parse_user(k));
+}
+
 TEST(UserDirectory, FoldsSavesTokensAndRevocations) {
   UserDirectory d;
   User marie{"u1", "Marie", Role::kGestionnaire, {"010780054"}, {}};
