@@ -73,7 +73,8 @@ Clock::time_point wait_quiet(const std::vector<std::unique_ptr<RawWs>>& conns) {
 
 }  // namespace
 
-IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, int threads) {
+IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, int threads,
+                    bool people) {
   IdleResult r;
   std::vector<std::string> ids;
   for (int g = 0; g < grappes; ++g) ids.push_back(test::new_id());
@@ -88,7 +89,8 @@ IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, i
   std::vector<std::vector<std::pair<RawWs*, std::string>>> shares(
       static_cast<std::size_t>(threads));
   for (int i = 0; i < connections; ++i) {
-    conns.push_back(std::make_unique<RawWs>());
+    conns.push_back(people ? std::make_unique<RawWs>(person_token(i % kPeople))
+                           : std::make_unique<RawWs>());
     shares[static_cast<std::size_t>(i % threads)].emplace_back(
         conns.back().get(), ids[static_cast<std::size_t>(i % grappes)]);
   }
@@ -106,6 +108,9 @@ IdleResult idle_rss(test::ServerProcess& server, int connections, int grappes, i
     r.error = e.what();
     return r;
   }
+  std::uint64_t received = 0;
+  for (const auto& ws : conns) received += ws->received();
+  r.received_mb = static_cast<double>(received) / (1 << 20);
   auto rss = rss_mb(server.pid());
   if (!rss) r.error = "cannot read the server's VmRSS";
   r.ok = rss.has_value();

@@ -4,12 +4,13 @@
 // fsync limit through the event store on the same filesystem, in the same run (half right
 // before the 64-connection phase, half right after).
 // Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
-//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle, tree (e.g.
-//                     under a profiler; the phases keep their order) [--tree-rounds N]
+//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle, join, tree
+//                     (e.g. under a profiler; the phases keep their order) [--tree-rounds N]
 // Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
 // timed out):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
-//   tree_overhead_pct=N proof_p99_us=N
+//   tree_overhead_pct=N proof_p99_us=N presence_join_mb=N
+// join: 1,000 people, each their own user, join one grappe; what their connections received.
 // tree: 64 connections to a server with the Merkle tree and one with --merkle-tree off, in fresh
 // folders, alternated --tree-rounds times (default 3; medians), then inclusion proofs over HTTP.
 #include <sys/resource.h>
@@ -226,6 +227,23 @@ IdleResult idle_phase(Run& run, std::optional<double> rss_start) {
   return idle;
 }
 
+// PROTOCOL.md v2 "Presence at scale": 1,000 people (each their own user) join one grappe as
+// fast as the client threads can; what all the connections received meanwhile (upgrades,
+// snapshots, presence lists) until they are quiet.
+IdleResult join_phase(Run& run) {
+  auto join = run.a.runs("join") ? idle_rss(run.server, kPeople, 1, run.a.load.threads, true)
+                                 : IdleResult{false, "not run (--only)"};
+  const std::string name = "received while " + std::to_string(kPeople) + " people join one grappe";
+  if (!join.ok) {
+    row(name, "na", join.error + " (" + std::to_string(join.connected) + " subscribed)");
+    return join;
+  }
+  row(name + " (target < 20 MB)", fixed(join.received_mb, 1) + " MB",
+      std::string(verdict(join.received_mb < 20)) + "; quiet " + fixed(join.settle_s, 1) +
+          " s after the first connect; server RSS then " + fixed(join.rss_mb, 1) + " MB");
+  return join;
+}
+
 int run(const Args& a) {
   raise_fd_limit();
   grappe::test::TempDir base("bench-server", a.dir);
@@ -249,6 +267,7 @@ int run(const Args& a) {
   compare_with_fsync(c64, fsync);
   auto fan = fanout_phase(r);
   auto idle = idle_phase(r, rss_start);
+  auto join = join_phase(r);
   bool alive = server.alive();
   if (!alive)
     std::printf("grappe-server exited during the run; its log:\n%s", server.stderr_tail().c_str());
@@ -269,14 +288,14 @@ int run(const Args& a) {
   auto figure = [](bool ok, double v, int decimals) { return ok ? fixed(v, decimals) : "na"; };
   std::printf(
       "fsync_per_s=%s c1_per_s=%s c64_per_s=%s p99_ack_ms=%s fanout100_p99_ms=%s "
-      "rss_1000_mb=%s tree_overhead_pct=%s proof_p99_us=%s\n",
+      "rss_1000_mb=%s tree_overhead_pct=%s proof_p99_us=%s presence_join_mb=%s\n",
       figure(fsync.has_value(), fsync ? fsync->per_s : 0, 0).c_str(),
       figure(c1.ok, c1.per_s, 0).c_str(), figure(c64.ok, c64.per_s, 0).c_str(),
       figure(c64.ok, c64.p99_ms, 2).c_str(), figure(fan.ok, fan.p99_ms, 2).c_str(),
       figure(idle.ok, idle.rss_mb, 1).c_str(), figure(tree.ok, tree.overhead_pct, 1).c_str(),
-      figure(tree.ok, tree.proof_p99_us, 0).c_str());
-  bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok && alive &&
-             (tree.ok || !a.runs("tree"));
+      figure(tree.ok, tree.proof_p99_us, 0).c_str(), figure(join.ok, join.received_mb, 1).c_str());
+  bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok &&
+             (join.ok || !a.runs("join")) && alive && (tree.ok || !a.runs("tree"));
   return all ? 0 : 1;
 }
 

@@ -82,7 +82,7 @@ void RawWs::open(unsigned short port, Clock::time_point deadline) {
     throw std::runtime_error("WebSocket upgrade refused: " + in_.substr(0, in_.find("\r\n")));
   }
   used_ = end + 4;
-  send_text(hello_message().dump());
+  send_text(hello_message(token_).dump());
   for (;;) {
     auto text = wait_message(deadline);
     auto msg = nlohmann::json::parse(text);
@@ -150,7 +150,10 @@ bool RawWs::fill() {
     } while (k < 0 && errno == EINTR);
     return had + static_cast<std::size_t>(std::max<ssize_t>(k, 0));
   });
-  if (k > 0) return true;
+  if (k > 0) {
+    received_ += static_cast<std::uint64_t>(k);
+    return true;
+  }
   if (k == 0) throw std::runtime_error("the server closed a connection");
   if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
   fail("recv");

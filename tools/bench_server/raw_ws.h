@@ -10,12 +10,16 @@
 #include <sys/epoll.h>
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include "server.h"
 
 namespace grappe::bench {
 
@@ -24,11 +28,13 @@ class RawWs {
   using Clock = std::chrono::steady_clock;
 
   RawWs() = default;
+  explicit RawWs(std::string token) : token_(std::move(token)) {}
   RawWs(const RawWs&) = delete;
   RawWs& operator=(const RawWs&) = delete;
   ~RawWs();
 
-  // Connects to 127.0.0.1:port, upgrades on /ws and says hello with kToken; returns on `welcome`.
+  // Connects to 127.0.0.1:port, upgrades on /ws and says hello with its token (kToken unless
+  // given); returns on `welcome`.
   void open(unsigned short port, Clock::time_point deadline);
   // Sends one text message; throws if the socket fails.
   void send_text(std::string_view text);
@@ -45,12 +51,16 @@ class RawWs {
   void subscribe(const std::string& grappe, Clock::time_point deadline);
 
   int fd() const { return fd_; }
+  // Bytes received on the socket so far (the upgrade's answer included).
+  std::uint64_t received() const { return received_; }
 
  private:
   void send_frame(unsigned char opcode, std::string_view payload);
   void wait_readable(Clock::time_point deadline);
 
   int fd_ = -1;
+  std::string token_ = kToken;
+  std::uint64_t received_ = 0;
   std::string in_;        // bytes received and not yet consumed
   std::size_t used_ = 0;  // consumed prefix of in_
   std::string message_;   // a fragmented message, assembled

@@ -23,12 +23,22 @@ fs::path write_users_file(const fs::path& dir) {
                              {"role", "gestionnaire"},
                              {"og", {kPorteurOg}},
                              {"token", kToken}}}}};
+  for (int i = 0; i < kPeople; ++i)
+    users["users"].push_back({{"id", "bench-person-" + std::to_string(i)},
+                              {"name", "Personne " + std::to_string(i)},
+                              {"role", "gestionnaire"},
+                              {"og", {kPorteurOg}},
+                              {"token", person_token(i)}});
   auto path = dir / "users.json";
   std::ofstream(path) << users.dump(2);
   return path;
 }
 
 }  // namespace
+
+std::string person_token(int i) {
+  return "bench-person-token-" + std::to_string(i);
+}
 
 test::ServerProcess start_server(const fs::path& binary, const fs::path& dir,
                                  const std::vector<std::string>& extra) {

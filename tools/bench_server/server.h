@@ -17,6 +17,9 @@ namespace grappe::bench {
 // demo registry), so that it may create grappes and comment on them.
 inline constexpr const char* kToken = "bench-server-token";
 inline constexpr const char* kPorteurOg = "330001009";
+// Other people of that OG, for the presence of many people on one grappe: "bench-person-I".
+inline constexpr int kPeople = 1000;
+std::string person_token(int i);
 
 // Writes the users file into `dir`, starts `binary` on 127.0.0.1:0 with `dir/data`, --no-demo and
 // --log-level warn (its standard error goes to `dir/server.log`), and returns once it listens.

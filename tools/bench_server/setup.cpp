@@ -47,8 +47,8 @@ void create_grappes(unsigned short port, const std::vector<std::string>& ids,
   }
 }
 
-json hello_message() {
-  return {{"type", "hello"}, {"token", kToken}, {"client", "bench-server/1"}};
+json hello_message(const std::string& token) {
+  return {{"type", "hello"}, {"token", token}, {"client", "bench-server/1"}};
 }
 
 }  // namespace grappe::bench

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "server.h"
+
 namespace grappe::bench {
 
 // Creates the grappes `ids` (CreateGrappe by the benchmark's porteur, one after the other on one
@@ -15,6 +17,6 @@ void create_grappes(unsigned short port, const std::vector<std::string>& ids,
                     std::chrono::steady_clock::time_point deadline);
 
 // The `hello` message with the benchmark's token.
-nlohmann::json hello_message();
+nlohmann::json hello_message(const std::string& token = kToken);
 
 }  // namespace grappe::bench
