@@ -16,12 +16,17 @@ namespace grappe::server {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using Reply = std::function<void(Response)>;  // may be called from any thread, exactly once
+// An answer whose body is a file, read as it is sent (the exports).
+using FileResponse = boost::beast::http::response<boost::beast::http::file_body>;
 
 // Who sent a request.
 struct Peer {
   boost::asio::ip::address address;    // the client's (X-Forwarded-For from a trusted proxy)
   bool loopback = false;               // the TCP peer is on loopback (/metrics without a token)
   std::function<bool()> take_command;  // spends one command of the connection's rate; false: over
+  // Answers with a file instead of `Reply` (any thread, exactly once); empty when the caller
+  // cannot: then the handler answers through `Reply` with the file read into memory.
+  std::function<void(FileResponse)> send_file;
 };
 
 // Answers `request` through `reply` (synchronously for most requests; commands answer later).

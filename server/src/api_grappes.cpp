@@ -23,28 +23,6 @@ std::optional<std::uint64_t> parse_u64(const std::string& text) {
   return value;
 }
 
-// The grappe's state folded from its stream up to version `at_version` (inclusive) or up to
-// the last event at or before `at_time`.
-std::expected<domain::GrappeState, std::string> fold_until(
-    es::Store& store, const std::string& id, std::optional<std::uint64_t> at_version,
-    std::optional<domain::Timestamp> at_time) {
-  domain::GrappeState state;
-  auto stream = domain::grappe_stream(id);
-  std::uint64_t from = 0;
-  for (;;) {
-    auto page = store.read_stream(stream, from, kPage, es::Direction::kForward);
-    if (!page) return std::unexpected(page.error().message);
-    for (const auto& record : *page) {
-      if (at_version && record.version > *at_version) return state;
-      if (at_time && record.timestamp > *at_time) return state;
-      auto event = domain::decode(record.type, nlohmann::json::parse(record.data, nullptr, false));
-      if (event) state = domain::evolve(std::move(state), *event, event_meta(record));
-      from = record.version;
-    }
-    if (page->size() < kPage) return state;
-  }
-}
-
 void get_events(ServerContext& ctx, const Request& req, const std::string& id, const Reply& reply) {
   auto from_text = query_param(req.target(), "fromVersion");
   auto limit_text = query_param(req.target(), "limit");
@@ -88,6 +66,30 @@ void get_state_at(ServerContext& ctx, const Request& req, const std::string& id,
   reply(json_response(req, 200, domain::to_json(*state)));
 }
 
+}  // namespace
+
+// The grappe's state folded from its stream up to version `at_version` (inclusive) or up to
+// the last event at or before `at_time`.
+std::expected<domain::GrappeState, std::string> fold_until(
+    es::Store& store, const std::string& id, std::optional<std::uint64_t> at_version,
+    std::optional<domain::Timestamp> at_time) {
+  domain::GrappeState state;
+  auto stream = domain::grappe_stream(id);
+  std::uint64_t from = 0;
+  for (;;) {
+    auto page = store.read_stream(stream, from, kPage, es::Direction::kForward);
+    if (!page) return std::unexpected(page.error().message);
+    for (const auto& record : *page) {
+      if (at_version && record.version > *at_version) return state;
+      if (at_time && record.timestamp > *at_time) return state;
+      auto event = domain::decode(record.type, nlohmann::json::parse(record.data, nullptr, false));
+      if (event) state = domain::evolve(std::move(state), *event, event_meta(record));
+      from = record.version;
+    }
+    if (page->size() < kPage) return state;
+  }
+}
+
 // The grappe of the call when its user may read it; else answers 404 and gives nullopt.
 std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& call) {
   auto state = ctx.models.grappe(call.params.grappe);
@@ -97,8 +99,6 @@ std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& cal
   }
   return state;
 }
-
-}  // namespace
 
 void get_grappes(ServerContext& ctx, Call& call) {
   const auto& req = call.req;

@@ -4,10 +4,13 @@
 // serves the web client.
 #pragma once
 
+#include <expected>
 #include <optional>
+#include <string>
 
 #include "api.h"
 #include "event_writer.h"
+#include "grappe/domain/time.h"
 #include "router.h"
 
 namespace grappe::server {
@@ -27,6 +30,10 @@ void get_grappe_events(ServerContext& ctx, Call& call);
 void get_grappe_state(ServerContext& ctx, Call& call);
 void post_command(ServerContext& ctx, Call& call);
 void get_suggestions(ServerContext& ctx, Call& call);
+
+// api_export.cpp: GET /api/grappes/{grappe}/export.csv and /export.xlsx (PROTOCOL.md v2).
+void get_export_csv(ServerContext& ctx, Call& call);
+void get_export_xlsx(ServerContext& ctx, Call& call);
 
 // api_establishments.cpp: GET /api/establishments (search, or ?ej= / ?lookingForGrappe=),
 // GET /api/establishments/{finess}, PUT /api/establishments/{finess}/profile.
@@ -86,6 +93,14 @@ Response rejection_response(const Request& req, const domain::Rejection& rejecti
 Response write_failure_response(const Request& req, const WriteError& error);
 // The establishment as GET /api/establishments lists it.
 nlohmann::json establishment_json(const domain::Establishment& e);
+// api_grappes.cpp: the grappe's state folded from its stream up to version `at_version`
+// (inclusive) or up to the last event at or before `at_time`; the error is the store's.
+std::expected<domain::GrappeState, std::string> fold_until(
+    es::Store& store, const std::string& id, std::optional<std::uint64_t> at_version,
+    std::optional<domain::Timestamp> at_time);
+// api_grappes.cpp: the grappe of the call when its user may read it; else answers 404 and gives
+// nullopt.
+std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& call);
 // 403 `forbidden` unless the call's user is an admin: then false (the call is answered).
 bool admins_only(Call& call);
 

@@ -23,6 +23,8 @@ const Router& api_router() {
       {V::get, "/api/grappes/{grappe}", kSignedIn, get_grappe},
       {V::get, "/api/grappes/{grappe}/events", kSignedIn, get_grappe_events},
       {V::get, "/api/grappes/{grappe}/state", kSignedIn, get_grappe_state},
+      {V::get, "/api/grappes/{grappe}/export.csv", kSignedIn, get_export_csv},
+      {V::get, "/api/grappes/{grappe}/export.xlsx", kSignedIn, get_export_xlsx},
       {V::post, "/api/grappes/{grappe}/commands", kSignedIn, post_command},
       {V::get, "/api/grappes/{grappe}/suggestions", kSignedIn, get_suggestions},
       {V::get, "/api/establishments", kSignedIn, get_establishments},

@@ -94,6 +94,10 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   // The reply holds the session alive until the answer (maybe after a durable append) is sent.
   auto executor = stream_.get_executor();
   stream_.expires_never();
+  peer.send_file = [self = shared_from_this(), executor](FileResponse response) {
+    auto owned = std::make_shared<FileResponse>(std::move(response));
+    net::post(executor, [self, owned] { self->reply_file(std::move(*owned)); });
+  };
   handle_http(ctx_, std::move(request), peer,
               [self = shared_from_this(), executor](Response response) {
                 net::post(executor, [self, response = std::move(response)]() mutable {
@@ -172,6 +176,18 @@ void HttpSession::reply(http::response<http::string_body> response) {
   bool keep_alive = response.keep_alive();
   auto owned = std::make_shared<http::response<http::string_body>>(std::move(response));
   response_ = owned;
+  stream_.expires_after(std::chrono::seconds(30));
+  http::async_write(
+      stream_, *owned,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+}
+
+void HttpSession::reply_file(FileResponse response) {
+  set_security_headers(response);
+  response.prepare_payload();
+  bool keep_alive = response.keep_alive();
+  auto owned = std::make_shared<FileResponse>(std::move(response));
+  response_ = owned;  // the file stays open until the write ends
   stream_.expires_after(std::chrono::seconds(30));
   http::async_write(
       stream_, *owned,

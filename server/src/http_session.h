@@ -49,6 +49,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // closing, so that the client reads the answer instead of a reset.
   void drain();
   void reply(boost::beast::http::response<boost::beast::http::string_body> response);
+  // The same for a file body (Peer::send_file), read from the file as it is written.
+  void reply_file(FileResponse response);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void reply_error(boost::beast::http::status status, const char* code, const char* message);
   // GET /ws: checks the handshake (PROTOCOL.md v2) and hands the connection to a WsSession.

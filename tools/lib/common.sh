@@ -8,11 +8,11 @@ GRAPPE_BUILD=${GRAPPE_BUILD:-$GRAPPE_ROOT/build}
 GRAPPE_BUILD_DEPS=(g++ cmake ninja-build pkg-config librocksdb-dev libboost1.81-dev
   nlohmann-json3-dev googletest libgtest-dev libgmock-dev libssl-dev libcli11-dev libspdlog-dev
   prometheus-cpp-dev libbenchmark-dev libproj-dev libjemalloc-dev zlib1g-dev libcurl4-openssl-dev
-  libsimdjson-dev)
+  libsimdjson-dev libxlsxwriter-dev)
 # Extra packages needed by the tests (browser tests, coverage, the Go log checker tlogcheck,
-# the SMTP server of the notification tests).
+# the SMTP server of the notification tests, the XLSX reader of the export tests).
 GRAPPE_TEST_DEPS=(chromium nodejs npm gcovr golang-go golang-golang-x-mod-dev
-  python3-aiosmtpd)
+  python3-aiosmtpd python3-openpyxl)
 
 log() { printf '%s\n' "$*" >&2; }
 
