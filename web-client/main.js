@@ -15,6 +15,7 @@ import {mountEstablishments} from './views/establishments.js';
 import {mountGrappe} from './views/grappe.js';
 import {mountGrappes} from './views/grappes.js';
 import {renderConnection, renderHeader} from './views/header.js';
+import {mountPreferences} from './views/preferences.js';
 import {mountSignIn} from './views/signin.js';
 
 const TOKEN_KEY = 'grappe.token';
@@ -164,6 +165,7 @@ const PAGE_TITLES = {
   historique: 'Historique de la grappe',
   etablissements: 'Établissements',
   admin: 'Administration',
+  preferences: 'Préférences',
   accessibilite: 'Déclaration d’accessibilité',
 };
 
@@ -184,6 +186,8 @@ function route() {
     session.unmount = mountEstablishments(main, app);
   } else if (parts[0] === 'accessibilite') {
     session.unmount = mountStatement(main, app);
+  } else if (parts[0] === 'preferences') {
+    session.unmount = mountPreferences(main, app);
   } else if (parts[0] === 'admin') {
     session.unmount = mountAdmin(main, app);
   } else {

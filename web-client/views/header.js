@@ -31,6 +31,8 @@ export function renderHeader(app) {
       identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
       organisations(app.me, app),
+      el('a', {href: '#/preferences', 'aria-current': here === '#/preferences' ? 'page' : null},
+         'Préférences'),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},
          'Se déconnecter'));
 }
