@@ -29,6 +29,15 @@ void send_error(ClientContext& ctx, const char* code, const std::string& message
   send_json(ctx, {{"type", "error"}, {"code", code}, {"message", message}});
 }
 
+// README "Extensions": an `error` answering a message that names a grappe (a well-formed id)
+// carries it, so that the client knows which one.
+void send_error(ClientContext& ctx, const std::optional<std::string>& grappe, const char* code,
+                const std::string& message) {
+  nlohmann::json msg = {{"type", "error"}, {"code", code}, {"message", message}};
+  if (grappe && valid_client_id(*grappe)) msg["grappe"] = *grappe;
+  send_json(ctx, msg);
+}
+
 // Before a successful hello anything else ends the connection: `error` then close 4401.
 void refuse_unauthenticated(ClientContext& ctx, const char* code, const std::string& message) {
   send_error(ctx, code, message);
@@ -73,7 +82,8 @@ void on_catch_up(ClientContext& ctx, const std::string& grappe, std::uint64_t ge
   if (!frames) {
     ctx.state.subscribed.erase(it);
     ctx.server.hub.unsubscribe(grappe, ctx.link.subscriber().get());
-    return send_error(ctx, "internal", "reading the grappe's history failed; subscribe again");
+    return send_error(ctx, grappe, "internal",
+                      "reading the grappe's history failed; subscribe again");
   }
   for (auto& f : *frames) {
     if (!ctx.link.send(std::move(f), false)) return;
@@ -119,12 +129,13 @@ void handle_subscribe(ClientContext& ctx, const nlohmann::json& msg) {
   bool bad = false;
   auto grappe = string_field(msg, "grappe", bad);
   if (!grappe || bad || !valid_client_id(*grappe)) {
-    return send_error(ctx, "bad_request", "subscribe needs a grappe id (1–64 of A-Z a-z 0-9 _ -)");
+    return send_error(ctx, grappe, "bad_request",
+                      "subscribe needs a grappe id (1–64 of A-Z a-z 0-9 _ -)");
   }
   std::optional<std::uint64_t> from;
   if (auto it = msg.find("fromVersion"); it != msg.end() && !it->is_null()) {
     if (!it->is_number_unsigned()) {
-      return send_error(ctx, "bad_request", "fromVersion must be a non-negative integer");
+      return send_error(ctx, grappe, "bad_request", "fromVersion must be a non-negative integer");
     }
     from = it->get<std::uint64_t>();
   }
@@ -142,7 +153,9 @@ void handle_subscribe(ClientContext& ctx, const nlohmann::json& msg) {
     ctx.server.hub.subscribe(*grappe, ctx.link.subscriber(),
                              PresenceEntry{user.id, user.name, "viewing", ""});
   });
-  if (!readable) return send_error(ctx, "not_found", "no such grappe, or not visible to you");
+  if (!readable) {
+    return send_error(ctx, grappe, "not_found", "no such grappe, or not visible to you");
+  }
   auto& sub = ctx.state.subscribed[*grappe];
   sub = {from ? std::min(*from, version) : version, ++ctx.state.generations, std::nullopt};
   if (!from) {
@@ -164,7 +177,7 @@ void handle_unsubscribe(ClientContext& ctx, const nlohmann::json& msg) {
   bool bad = false;
   auto grappe = string_field(msg, "grappe", bad);
   if (!grappe || bad || !valid_client_id(*grappe)) {
-    return send_error(ctx, "bad_request", "unsubscribe needs a grappe id");
+    return send_error(ctx, grappe, "bad_request", "unsubscribe needs a grappe id");
   }
   ctx.state.subscribed.erase(*grappe);
   ctx.server.hub.unsubscribe(*grappe, ctx.link.subscriber().get());
@@ -199,14 +212,15 @@ void handle_presence(ClientContext& ctx, const nlohmann::json& msg) {
   auto focus = string_field(msg, "focus", bad);
   if (bad || !grappe || !status || (*status != "viewing" && *status != "editing") ||
       (focus && focus->size() > 200)) {
-    return send_error(ctx, "bad_request",
+    return send_error(ctx, grappe, "bad_request",
                       "presence needs grappe, status viewing|editing and an optional focus "
                       "(≤ 200 characters)");
   }
   if (!ctx.state.subscribed.contains(*grappe) ||
       !ctx.server.hub.set_presence(*grappe, ctx.link.subscriber().get(), *status,
                                    focus.value_or(""))) {
-    return send_error(ctx, "bad_request", "subscribe to the grappe before sending presence");
+    return send_error(ctx, grappe, "bad_request",
+                      "subscribe to the grappe before sending presence");
   }
 }
 

@@ -282,12 +282,21 @@ TEST_F(WsProtocol, CatchUpSendsTheMissedEventsInOrderBeforeLiveOnes) {
 
 TEST_F(WsProtocol, SubscribeRefusesUnknownGrappesAndPresenceNeedsASubscription) {
   hello("porteur");
-  say({{"type", "subscribe"}, {"grappe", new_id()}});
-  EXPECT_EQ(link_->next(ctx_, "error")["code"], "not_found");
+  // The error names the grappe asked for (README "Extensions"), when its id is well-formed.
+  const auto unknown = new_id();
+  say({{"type", "subscribe"}, {"grappe", unknown}});
+  auto refused = link_->next(ctx_, "error");
+  EXPECT_EQ(refused["code"], "not_found");
+  EXPECT_EQ(refused["grappe"], unknown);
   say({{"type", "subscribe"}, {"grappe", "bad id"}});
-  EXPECT_EQ(link_->next(ctx_, "error")["code"], "bad_request");
-  say({{"type", "presence"}, {"grappe", new_id()}, {"status", "editing"}});
-  EXPECT_EQ(link_->next(ctx_, "error")["code"], "bad_request");
+  refused = link_->next(ctx_, "error");
+  EXPECT_EQ(refused["code"], "bad_request");
+  EXPECT_FALSE(refused.contains("grappe"));
+  const auto elsewhere = new_id();
+  say({{"type", "presence"}, {"grappe", elsewhere}, {"status", "editing"}});
+  refused = link_->next(ctx_, "error");
+  EXPECT_EQ(refused["code"], "bad_request");
+  EXPECT_EQ(refused["grappe"], elsewhere);
   const auto grappe = create_grappe();
   say({{"type", "subscribe"}, {"grappe", grappe}});
   link_->next(ctx_, "snapshot");
