@@ -176,7 +176,7 @@ function disagreements(record, receipt) {
   return [...new Set(out)];
 }
 
-function canonical(v) {
+export function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)}}`;

@@ -1,13 +1,15 @@
 // The auditor's view of one grappe: its history as a timeline, the state at any version or date
-// (server-side time travel) with the event that led there, the hash chain's verification, and
-// each event's receipt, checked with the log's verifier key the auditor pinned (./logkey.js).
+// (server-side time travel) with the event that led there, the hash chain's verification, each
+// event's receipt, checked with the log's verifier key the auditor pinned (./logkey.js), and all
+// of the grappe's receipts checked at once (« Vérifier cette grappe », lib/grappe_check.js).
 import {grappeEvents, grappePath} from '../api.js';
 import {describe, lastMemberEvents} from '../events.js';
 import {debounce, el, field, formatDateTime, replace} from '../lib/dom.js';
+import {checkGrappe, MAX_EVENTS} from '../lib/grappe_check.js';
 import {GRAPPE_STATUS_LABELS, label} from '../lib/labels.js';
 import {decisionNode, noteNode} from '../lib/notes.js';
 
-import {logKeySettings} from './logkey.js';
+import {logKeySettings, pinnedKey} from './logkey.js';
 import {membersTable} from './members.js';
 import {receiptButton} from './proof.js';
 
@@ -35,6 +37,7 @@ export function mountAudit(root, app, id) {
   });
   const cache = new Map();
   const keySettings = logKeySettings(app);  // the key the receipts below are checked with
+  const grappeCheck = grappeCheckSection(app, id, keySettings);
 
   async function show(query, version) {
     aborter?.abort();
@@ -68,7 +71,7 @@ export function mountAudit(root, app, id) {
       'div', {class: 'audit-view', 'data-testid': 'audit-view'},
       el('div', {class: 'crumbs'},
          el('a', {href: `#/grappe/${encodeURIComponent(id)}`}, '← Retour à la grappe')),
-      title, verify,
+      title, verify, grappeCheck,
       el('section', {class: 'card', 'aria-labelledby': 'travel-title'},
          el('h2', {id: 'travel-title'}, 'Remonter le temps'),
          el('div', {class: 'travel-controls'},
@@ -116,6 +119,7 @@ export function mountAudit(root, app, id) {
   return () => {
     off();
     keySettings.unmount();
+    grappeCheck.unmount();
     aborter?.abort();
     onSlide.cancel();
   };
@@ -200,4 +204,99 @@ async function loadVerification(app, root) {
   } catch {
     root.replaceChildren(title, el('p', {class: 'error'}, 'Vérification indisponible.'));
   }
+}
+
+const count = (n) => n.toLocaleString('fr-FR');
+
+// « Vérifier cette grappe »: every receipt of the grappe checked here with the pinned key, the
+// progress, then the outcome in words. Without a pinned key, points to `keySettings`.
+function grappeCheckSection(app, id, keySettings) {
+  const button =
+      el('button', {type: 'button', 'data-testid': 'grappe-check-start'}, 'Vérifier cette grappe');
+  const bar = el('progress', {max: 1, value: 0, 'aria-labelledby': 'grappe-check-progress'});
+  const counter = el('span', {id: 'grappe-check-progress', 'data-testid': 'grappe-check-progress'});
+  const line = el('div', {class: 'progress-line', hidden: true}, bar, counter);
+  const result = el('p', {role: 'status', 'data-testid': 'grappe-check-result'});
+  const section =
+      el('section',
+         {class: 'card', 'aria-labelledby': 'grappe-check-title', 'data-testid': 'grappe-check'},
+         el('h2', {id: 'grappe-check-title'}, 'Vérifier cette grappe'),
+         el('p', {class: 'hint'},
+            'Chaque événement de cette grappe est vérifié dans ce navigateur : sa preuve ' +
+                'd’enregistrement, avec la clé de vérification du journal que vous avez ' +
+                `enregistrée (jusqu’à ${count(MAX_EVENTS)} événements).`),
+         button, line, result);
+  let aborter = null;
+  const say = (kind, ...text) => {
+    result.className = kind;
+    replace(result, ...text);
+  };
+  const goToKey = (e) => {
+    e.preventDefault();  // the page's address is its route
+    const input = keySettings.querySelector('input');
+    input.scrollIntoView({block: 'center'});
+    input.focus();
+  };
+
+  async function run() {
+    if (aborter) return;
+    const verifierKey = pinnedKey();
+    if (!verifierKey) {
+      return say(
+          'warning',
+          'Enregistrez d’abord la clé de vérification du journal, obtenue ' +
+              'par un autre canal que ce serveur : ',
+          el('a', {href: '#log-key-title', onclick: goToKey, 'data-testid': 'grappe-check-key'},
+             'Clé de vérification du journal'),
+          '.');
+    }
+    aborter = new AbortController();
+    button.setAttribute('aria-disabled', 'true');  // not `disabled`: it would drop the focus
+    section.setAttribute('aria-busy', 'true');
+    say('pending', 'Vérification en cours…');
+    const onProgress = (done, total) => {
+      line.hidden = false;
+      bar.max = Math.max(1, total);
+      bar.value = done;
+      counter.textContent = `${count(done)} / ${count(total)} événements vérifiés`;
+    };
+    try {
+      const r = await checkGrappe(
+          {api: app.api, grappe: id, verifierKey, signal: aborter.signal, onProgress});
+      if (r.ok) {
+        say('ok', outcome(r));
+      } else if (r.version == null) {
+        say('error', `Vérification impossible : ${r.reason}.`);
+      } else {
+        say('error', `Échec à l’événement de version ${r.version} : ${r.reason}.`);
+      }
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      say('error', 'Vérification interrompue : réessayez.');
+    } finally {
+      aborter = null;
+      button.removeAttribute('aria-disabled');
+      section.setAttribute('aria-busy', 'false');
+      button.textContent = 'Vérifier à nouveau';
+    }
+  }
+  button.addEventListener('click', run);
+  section.unmount = () => aborter?.abort();
+  return section;
+}
+
+// "Les 340 événements de cette grappe sont inclus dans le journal signé (point de contrôle …)".
+function outcome({checked, complete, origin, sizes}) {
+  if (!checked) return 'Aucun événement à vérifier.';
+  const which = sizes.min === sizes.max ?
+      `point de contrôle « ${origin} », taille ${sizes.max}` :
+      `points de contrôle « ${origin} », tailles ${sizes.min} à ${sizes.max}`;
+  const where = `dans le journal signé (${which})`;
+  if (!complete) {
+    return `Les ${count(checked)} premiers événements de cette grappe sont inclus ${where}. ` +
+        `La grappe en compte davantage : au-delà de ${count(MAX_EVENTS)}, ils ne sont pas ` +
+        'vérifiés ici.';
+  }
+  return checked === 1 ? `L’événement de cette grappe est inclus ${where}.` :
+                         `Les ${count(checked)} événements de cette grappe sont inclus ${where}.`;
 }
