@@ -62,8 +62,25 @@ export function createApi(token, base = '') {
       xhr.send(file);
     });
   }
+  // GETs a file (the exports): {blob, filename} from Content-Disposition; rejects with an
+  // ApiError as request() does.
+  async function file(path, params) {
+    let response;
+    try {
+      response = await fetch(
+          `${base}${path}${params ? queryString(params) : ''}`,
+          {headers: token ? {Authorization: `Bearer ${token}`} : {}});
+    } catch {
+      throw new ApiError(0, 'network', 'Serveur injoignable');
+    }
+    if (!response.ok) throw apiError(response.status, await response.json().catch(() => null));
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'export';
+    return {blob: await response.blob(), filename};
+  }
   return {
     get: (path, params, signal) => request('GET', path, {params, signal}),
+    file,
     post: (path, body) => request('POST', path, {body}),
     put: (path, body) => request('PUT', path, {body}),
     del: (path) => request('DELETE', path),

@@ -16,6 +16,7 @@ import {mountGrappe} from './views/grappe.js';
 import {mountGrappes} from './views/grappes.js';
 import {renderConnection, renderHeader} from './views/header.js';
 import {mountPreferences} from './views/preferences.js';
+import {mountPrint} from './views/print.js';
 import {mountSignIn} from './views/signin.js';
 
 const TOKEN_KEY = 'grappe.token';
@@ -163,6 +164,7 @@ function navigate(hash) {
 const PAGE_TITLES = {
   grappe: 'Grappe',
   historique: 'Historique de la grappe',
+  imprimer: 'Version imprimable de la grappe',
   etablissements: 'Établissements',
   admin: 'Administration',
   preferences: 'Préférences',
@@ -178,7 +180,9 @@ function route() {
   main.replaceChildren();
   // Each view has its page title (RGAA 8.6); a view may name itself better (grappe.js).
   document.title = `${PAGE_TITLES[parts[2] ?? parts[0]] ?? 'Grappes'} — Grappe ESMS numérique`;
-  if (parts[0] === 'grappe' && parts[1] && parts[2] === 'historique') {
+  if ((parts[0] === 'grappe' || parts[0] === 'grappes') && parts[1] && parts[2] === 'imprimer') {
+    session.unmount = mountPrint(main, app, parts[1]);
+  } else if (parts[0] === 'grappe' && parts[1] && parts[2] === 'historique') {
     session.unmount = mountAudit(main, app, parts[1]);
   } else if (parts[0] === 'grappe' && parts[1]) {
     session.unmount = mountGrappe(main, app, parts[1]);

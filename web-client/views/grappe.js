@@ -8,6 +8,7 @@ import {canAudit, isOpen, isPorteur} from '../lib/permissions.js';
 import {createActivity, createComments, renderPresence} from './activity.js';
 import {createDetailsEditor} from './details.js';
 import {createEligibility} from './eligibility.js';
+import {createExportBar} from './export.js';
 import {createInvitePicker} from './invite.js';
 import {renderMembers} from './members.js';
 import {createPartnersPanel} from './partners.js';
@@ -52,7 +53,8 @@ export function mountGrappe(root, app, id) {
              columns,
              el('div', {class: 'main-col'},
                 el('section', {class: 'card', 'aria-labelledby': 'details-title'},
-                   el('h2', {id: 'details-title'}, 'Informations'), details, editorSlot),
+                   el('h2', {id: 'details-title'}, 'Informations'), details,
+                   createExportBar(app, id), editorSlot),
                 el('section', {class: 'card', 'aria-labelledby': 'members-title'},
                    el('h2', {id: 'members-title'}, 'Établissements'), members),
                 inviteSlot, partnersSlot),
