@@ -172,7 +172,10 @@ SendResult send_mail(const std::string& url, const Mail& mail, std::chrono::seco
   if (rc == CURLE_OK) return {true, false, {}};
   std::string why = error[0] ? error : curl_easy_strerror(rc);
   if (code) why += " (SMTP " + std::to_string(code) + ")";
-  return {false, code >= 500 && code < 600, why};
+  // Refusals of the address or of this message; others (authentication, service unavailable,
+  // a connection that failed) may pass later.
+  bool permanent = code == 501 || (code >= 550 && code <= 553);
+  return {false, permanent, why};
 }
 
 }  // namespace grappe::server

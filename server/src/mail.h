@@ -27,7 +27,7 @@ std::string encode_header_text(const std::string& text);
 
 struct SendResult {
   bool ok = false;
-  bool permanent = false;  // the server refused for good (5xx): retrying will not help
+  bool permanent = false;  // the server refused the address or message for good (501, 550–553)
   std::string error;       // empty when ok
 };
 
