@@ -2,6 +2,8 @@
 
 #include <prometheus/family.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -17,7 +19,8 @@ constexpr const char* kProjection = "notifier";
 constexpr std::size_t kKept = 50;  // sends and failures shown by the admin API
 constexpr auto kSendTimeout = std::chrono::seconds(30);
 constexpr auto kBackoffMax = std::chrono::seconds(30);
-constexpr std::size_t kBatch = 256;
+constexpr std::size_t kBatch = 512;
+constexpr int kNice = 10;  // the worker thread's niceness (Linux: per thread)
 
 std::chrono::sys_days last_sunday(std::chrono::year y, std::chrono::month m) {
   std::chrono::sys_days d{y / m / std::chrono::last};
@@ -191,6 +194,8 @@ std::string Notifier::mail_id(const std::string& prefix, const std::string& user
 }
 
 void Notifier::run(std::stop_token stop) {
+  // Background work: a catch-up after downtime must not take the CPU from commands.
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kNice);
   while (!stop.stop_requested()) {
     if (digest_due() && !digest(stop)) return;
     std::uint64_t from;
@@ -223,7 +228,6 @@ void Notifier::run(std::stop_token stop) {
     }
     for (const auto& r : *records) {
       if (!process(r, stop)) return;
-      if (digest_due()) break;
     }
     save(false);
   }
