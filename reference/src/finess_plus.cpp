@@ -29,8 +29,14 @@ class Assembler {
 
   void add(internal::EjResult&& r) {
     if (warnings_)
-      for (auto& [offset, what] : r.warnings)
+      for (auto& [offset, what] : r.warnings) {
+        if (listed_ == kMaxWarnings) {
+          ++unlisted_;
+          continue;
+        }
+        ++listed_;
         warnings_->push_back(source_ + ":octet " + std::to_string(offset) + ": " + what);
+      }
     file_.skipped += r.skipped;
     if (!r.has_ej) return;
     ++file_.organisations;
@@ -61,12 +67,14 @@ class Assembler {
           source_ + ": " + std::to_string(total) +
           " ET de catégories absentes de la nomenclature, sans libellé : " + codes);
     }
+    if (unlisted_ > 0 && warnings_)
+      warnings_->push_back(source_ + ": et " + std::to_string(unlisted_) +
+                           " autres remarques, non listées (plus de 10 000)");
     file_.schema_version = header.schema_version;
     file_.generated_at = header.generated_at;
     const std::string date = file_.generated_at.substr(0, 10);
-    file_.source.label = date.size() == 10 && date[4] == '-'
-                             ? "FINESS+ " + date
-                             : std::filesystem::path(source_).filename().string();
+    file_.source.label =
+        is_date(date) ? "FINESS+ " + date : std::filesystem::path(source_).filename().string();
     file_.establishments = file_.source.establishments.size();
     return std::move(file_);
   }
@@ -75,7 +83,17 @@ class Assembler {
   std::string source_;
   std::vector<std::string>* warnings_;
   FinessPlusFile file_;
+  static constexpr std::size_t kMaxWarnings = 10'000;
+  // "2026-09-01": only then is the file's date part of its label (it may be any text).
+  static bool is_date(std::string_view d) {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+      if (d[i] < '0' || d[i] > '9') return false;
+    return true;
+  }
+
   std::map<std::string, std::size_t> unlabelled_;  // category code → ET without a label
+  std::size_t listed_ = 0, unlisted_ = 0;
 };
 
 }  // namespace

@@ -88,7 +88,7 @@ EjResult EjParser::parse(const RawEj& raw) {
     const auto error =
         impl_->parser.parse(raw.text.data() + item.begin, item.end - item.begin, false).get(e);
     if (error) {
-      r.error = "JSON invalide dans l'enregistrement qui commence à l'octet " +
+      r.error = "JSON invalide dans la valeur qui commence à l'octet " +
                 std::to_string(item.offset) + " (" + simdjson::error_message(error) + ")";
       return false;
     }
@@ -106,7 +106,7 @@ EjResult EjParser::parse(const RawEj& raw) {
     switch (item.kind) {
       case RawItem::Kind::kSkip:
         warn(item.offset, item.key);
-        ++r.skipped;
+        r.skipped += item.count;
         break;
       case RawItem::Kind::kRemark:
         warn(item.offset, item.key);

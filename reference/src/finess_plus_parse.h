@@ -17,9 +17,10 @@ namespace grappe::reference::internal {
 
 struct EjResult {
   std::string error;  // the record is not JSON: the whole file is refused with this
-  std::vector<std::pair<std::uint64_t, std::string>> warnings;  // offset, what, in text order
-  std::size_t skipped = 0;                                      // records left out
-  bool has_ej = false;  // `ej` was read (else the EJ and its ETs were skipped)
+  // offset, what: an EJ's remarks after its ET's, as the EJ is judged once read
+  std::vector<std::pair<std::uint64_t, std::string>> warnings;
+  std::size_t skipped = 0;  // records left out
+  bool has_ej = false;      // `ej` was read (else the EJ and its ETs were skipped)
   EjRecord ej;
   std::vector<domain::Establishment> establishments;  // the EJ's ETs that passed every check
 };

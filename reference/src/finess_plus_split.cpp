@@ -1,5 +1,6 @@
 #include "finess_plus_split.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "finess_plus_records.h"
@@ -62,8 +63,10 @@ class Splitter {
     return true;
   }
   // A JSON string's text (quotes included) decoded; false (with the error) when it is not one.
-  bool decode(const std::string& raw, std::string& out, std::uint64_t offset) {
-    if (raw.find('\\') == std::string::npos && raw.size() >= 2) {
+  // `checked`: by the JSON parser (escapes, UTF-8); else a key without escapes is taken as is
+  // (keys are only compared with ASCII names, never shown).
+  bool decode(const std::string& raw, std::string& out, std::uint64_t offset, bool checked) {
+    if (!checked && raw.find('\\') == std::string::npos && raw.size() >= 2) {
       out.assign(raw, 1, raw.size() - 2);
       return true;
     }
@@ -94,7 +97,12 @@ class Splitter {
     if (c != '"') return unexpected(c);
     const std::uint64_t at = scan_.offset();
     raw_.clear();
-    if (!value(&raw_) || !decode(raw_, key_, at)) return false;
+    bool too_long = false;
+    if (!value(&raw_, &too_long, kMaxKeyBytes)) return false;
+    if (too_long)
+      return fail("clé JSON de plus de 4 Kio à l'octet " + std::to_string(at) +
+                  " : pas un fichier FINESS+");
+    if (!decode(raw_, key_, at, false)) return false;
     normalise_key(key_, nkey_);
     if (!expect(':')) return false;
     scan_.skip_ws();
@@ -162,9 +170,11 @@ class Splitter {
     if (!kept || c != '"') return value(nullptr);
     const std::uint64_t at = scan_.offset();
     raw_.clear();
-    if (!value(&raw_)) return false;
+    bool too_long = false;
+    if (!value(&raw_, &too_long, kMaxKeyBytes)) return false;
+    if (too_long) return true;  // not a version nor a date: left out
     return decode(raw_, nkey_ == "schemaversion" ? header_.schema_version : header_.generated_at,
-                  at);
+                  at, true);
   }
 
   bool pmej() {
@@ -191,15 +201,34 @@ class Splitter {
     return false;
   }
 
+  // Adds a remark or a skipped record to `unit`; past kMaxEjItems, skipped records are only
+  // counted (added up in one item when the EJ ends) and remarks dropped.
+  void note(RawEj& unit, RawItem::Kind kind, std::uint64_t at, std::string why) {
+    if (notes_ < kMaxEjItems) {
+      ++notes_;
+      unit.items.push_back({kind, at, std::move(why)});
+      return;
+    }
+    if (kind == RawItem::Kind::kSkip) ++more_skipped_;
+  }
+
   // Copies the value at the cursor into `unit` as an item of `kind`, or a kSkip when too long.
   bool copy_item(RawEj& unit, RawItem::Kind kind, std::string key) {
     const std::uint64_t at = scan_.offset();
     const std::size_t begin = unit.text.size();
+    const std::uint64_t room = kMaxEjBytes - std::min<std::uint64_t>(begin, kMaxEjBytes);
     bool too_long = false;
-    if (!value(&unit.text, &too_long, kMaxRecordBytes)) return false;
+    if (!value(&unit.text, &too_long, std::min(kMaxRecordBytes, room))) return false;
     if (too_long) {
       unit.text.resize(begin);
-      unit.items.push_back({RawItem::Kind::kSkip, at, "enregistrement de plus de 64 Mio : ignoré"});
+      note(unit, RawItem::Kind::kSkip, at,
+           room < kMaxRecordBytes ? "l'EJ dépasse 64 Mio de texte : enregistrement ignoré"
+                                  : "enregistrement de plus de 4 Mio : ignoré");
+      return true;
+    }
+    if (unit.items.size() - notes_ >= kMaxEjRecords) {  // `[{},{},…]`: counted, not kept
+      unit.text.resize(begin);
+      ++more_skipped_;
       return true;
     }
     unit.items.push_back({kind, at, std::move(key), begin, unit.text.size()});
@@ -222,13 +251,14 @@ class Splitter {
           continue;
         }
         raw_.clear();
-        if (!value(&raw_)) return false;
+        bool too_long = false;
+        if (!value(c == '{' ? nullptr : &raw_, &too_long, 4)) return false;
         if (c == '{')
-          unit.items.push_back({RawItem::Kind::kRemark, here,
-                                "« ege » est un objet, un tableau est attendu : ignoré"});
-        else if (raw_ != "null")
-          unit.items.push_back({RawItem::Kind::kRemark, here,
-                                "« ege » n'est pas un tableau : EJ sans établissement"});
+          note(unit, RawItem::Kind::kRemark, here,
+               "« ege » est un objet, un tableau est attendu : ignoré");
+        else if (too_long || raw_ != "null")
+          note(unit, RawItem::Kind::kRemark, here,
+               "« ege » n'est pas un tableau : EJ sans établissement");
         continue;
       }
       if (!ej_field_read(nkey_)) {  // `adresse`, `evenement`…: map_ej() does not read them
@@ -238,6 +268,14 @@ class Splitter {
       if (!copy_item(unit, RawItem::Kind::kField, nkey_)) return false;
     }
     if (!done) return false;
+    if (more_skipped_ > 0) {
+      RawItem summed{RawItem::Kind::kSkip, at,
+                     "et " + std::to_string(more_skipped_) +
+                         " autres enregistrements ignorés dans cette EJ (non détaillés)"};
+      summed.count = more_skipped_;
+      unit.items.push_back(std::move(summed));
+    }
+    more_skipped_ = notes_ = 0;
     unit.text.append(kRawPadding, ' ');
     return emit(std::move(unit));
   }
@@ -252,8 +290,7 @@ class Splitter {
       }
       const std::uint64_t at = scan_.offset();
       if (!value(nullptr)) return false;
-      unit.items.push_back(
-          {RawItem::Kind::kSkip, at, "élément de « ege » qui n'est pas un objet : ignoré"});
+      note(unit, RawItem::Kind::kSkip, at, "élément de « ege » qui n'est pas un objet : ignoré");
     }
     return done;
   }
@@ -265,6 +302,8 @@ class Splitter {
   std::string error_;
   bool stopped_ = false;
   std::string raw_, key_, nkey_;
+  std::size_t more_skipped_ = 0;  // of the EJ being cut, past kMaxEjItems or kMaxEjRecords
+  std::size_t notes_ = 0;         // remarks and skipped records of the EJ being cut
 };
 
 }  // namespace

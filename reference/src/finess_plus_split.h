@@ -20,8 +20,16 @@ namespace grappe::reference::internal {
 inline constexpr std::size_t kRawPadding = 64;
 
 // One record's text beyond this is not a FINESS record (the largest ET of a national file, with
-// its 150 addresses, is a few hundred KB): it is skipped uncopied.
-inline constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{64} << 20;
+// its 150 addresses, is a few hundred KB): it is skipped uncopied. An EJ's records together stay
+// within kMaxEjBytes and kMaxEjRecords (beyond, its further ET are skipped), and its remarks
+// within kMaxEjItems (beyond, they are counted in one): one EJ held at a time stays bounded
+// whatever the file.
+inline constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{4} << 20;
+inline constexpr std::uint64_t kMaxEjBytes = std::uint64_t{64} << 20;
+inline constexpr std::size_t kMaxEjItems = 10'000;
+inline constexpr std::size_t kMaxEjRecords = 100'000;
+// Keys and the header's strings beyond this are not FINESS+.
+inline constexpr std::uint64_t kMaxKeyBytes = 4096;
 
 struct RawItem {
   enum class Kind : std::uint8_t {
@@ -34,6 +42,7 @@ struct RawItem {
   std::uint64_t offset;  // in the text: the value's first byte
   std::string key;
   std::size_t begin = 0, end = 0;  // the value's text in RawEj::text
+  std::size_t count = 1;           // kSkip: records left out (several when summed up)
 };
 
 struct RawEj {

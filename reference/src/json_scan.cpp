@@ -67,7 +67,7 @@ JsonScan::Value JsonScan::value(std::string* out, std::uint64_t limit) {
 
   const bool scalar = first != '{' && first != '[' && first != '"';
   bool in_string = false, escape = false;
-  int depth = 0;
+  std::uint64_t depth = 0;  // an 8 GiB text may hold more than 2^31 brackets
   if (first == '"') {
     ++pos_;
     in_string = true;

@@ -57,7 +57,7 @@ TEST(FinessPlusScan, RefusesARecordThatIsNotJson) {
   text.replace(text.find(R"("codePostal": "33000")"), 21, R"("codePostal": 33 000)");
   auto file = read_text(text);
   ASSERT_FALSE(file);
-  EXPECT_NE(file.error().find("JSON invalide dans l'enregistrement qui commence à l'octet"),
+  EXPECT_NE(file.error().find("JSON invalide dans la valeur qui commence à l'octet"),
             std::string::npos)
       << file.error();
 }
@@ -87,6 +87,33 @@ TEST(FinessPlusScan, SkipsUnusedFieldsByTheirStructure) {
   auto file = read_text(text);
   ASSERT_TRUE(file) << file.error();
   EXPECT_EQ(file->establishments, 2u);
+}
+
+// Hostile files stay bounded: remarks past 10,000 in one EJ are counted, not kept; a key of more
+// than 4 KiB or a header string that is not UTF-8 refuses the file.
+TEST(FinessPlusScan, BoundsWhatOneEjHolds) {
+  std::string text = tricky_fixture();
+  std::string zeros = "0";
+  for (int i = 1; i < 25'000; ++i) zeros += ",0";
+  text.replace(text.find(R"("ege": [)") + 8, 0, zeros + ",");
+  std::vector<std::string> warnings;
+  auto file = read_text(text, &warnings);
+  ASSERT_TRUE(file) << file.error();
+  EXPECT_EQ(file->establishments, 2u);
+  EXPECT_EQ(file->skipped, 25'000u);
+  EXPECT_LE(warnings.size(), 10'002u);
+  EXPECT_NE(warnings.back().find("autres"), std::string::npos) << warnings.back();
+
+  const std::string key(5000, 'k');
+  auto long_key = read_text(R"({"pmej": [{")" + key + R"(": 1}]})");
+  ASSERT_FALSE(long_key);
+  EXPECT_NE(long_key.error().find("clé JSON de plus de 4 Kio"), std::string::npos);
+
+  std::string bad = tricky_fixture();
+  bad.replace(bad.find("2026-09-01T"), 10, std::string("2026-09-0") + '\xC1');
+  auto not_utf8 = read_text(bad);
+  ASSERT_FALSE(not_utf8);
+  EXPECT_NE(not_utf8.error().find("JSON invalide"), std::string::npos) << not_utf8.error();
 }
 
 }  // namespace

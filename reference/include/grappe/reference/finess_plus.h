@@ -51,7 +51,11 @@ bool looks_like_json_or_gzip(std::string_view head);
 // date or position, categories the nomenclature lacks). Returns the error, in French, when the
 // input is not a FINESS+ structures file: not JSON, a top-level value other than an object, no
 // `pmej` array, JSON cut short (a truncated file or gzip archive), a corrupt gzip archive, more
-// than `max_text` bytes of text, or not a single usable EJ or ET.
+// than `max_text` bytes of text, or not a single usable EJ or ET. Every record read is validated
+// as JSON (syntax and UTF-8); the values it skips (`gco`, `gcc`, fields the registry does not
+// read) are checked only for balanced brackets and closed strings. Records over 4 MiB, and an
+// EJ's ET beyond 64 MiB or 100,000 records, are skipped; past 10,000 remarks in one EJ, the rest
+// are only counted; past 10,000 remarks in all, the rest are counted in one last remark.
 std::expected<FinessPlusFile, std::string> read_finess_plus(
     std::istream& in, std::string_view source, std::vector<std::string>* warnings,
     std::uint64_t max_text = kMaxFinessPlusText);
