@@ -31,11 +31,15 @@ void put_user(ServerContext& ctx, Call& call) {
         error_response(req, 409, "conflict", "cette adresse est déjà celle de " + *holder));
   }
   bool created = !current.has_value();
+  const bool rights_changed = current && (current->role != user->role || current->og != user->og ||
+                                          current->regions != user->regions);
   std::string token = created ? new_token() : std::string();
   auto shared_req = std::make_shared<Request>(std::move(req));
   save_user(ctx.writer, *user, created ? sha256_hex(token) : std::string(), admin,
-            [shared_req, reply, user = *user, token, created](const WriteOutcome& outcome) {
+            [&ctx, shared_req, reply, user = *user, token, created,
+             rights_changed](const WriteOutcome& outcome) {
               if (!outcome) return reply(write_failure_response(*shared_req, outcome.error()));
+              if (rights_changed) ctx.sessions.close_user(user.id, kCloseRightsChanged);
               auto answer = domain::to_json(user);
               if (created) answer["token"] = token;  // shown once, stored hashed
               reply(json_response(*shared_req, created ? 201 : 200, answer));

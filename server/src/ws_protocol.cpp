@@ -195,9 +195,10 @@ void handle_subscribe_list(ClientContext& ctx) {
       [&](const domain::GrappeState& s) { return domain::may_read(user, s, registry); });
   auto items = nlohmann::json::array();
   for (const auto& s : grappes) items.push_back(list_item(user, s));
+  // Bounded: a client asking again and again without reading is closed (4408), not fed.
   ctx.link.send(std::make_shared<const std::string>(
                     nlohmann::json{{"type", "list"}, {"grappes", std::move(items)}}.dump()),
-                false);
+                true);
 }
 
 void handle_unsubscribe_list(ClientContext& ctx) {

@@ -22,6 +22,9 @@ namespace grappe::server {
 
 inline constexpr int kCloseUnauthorized = 4401;
 inline constexpr int kCloseTooSlow = 4408;
+// The user's role, organisations or regions changed: what it subscribed to and watches was
+// granted under the old rights, so it reconnects (README, additions to PROTOCOL.md).
+inline constexpr int kCloseRightsChanged = 4409;
 inline constexpr int kCloseTooManyFailures = 4429;
 
 struct ClientContext;

@@ -216,5 +216,27 @@ TEST_F(HttpTest, AdminCreatesAUserWhoseTokenWorksOnceShownThenRevokes) {
   EXPECT_EQ(get(port(), "/api/me", tok).status, 401);
 }
 
+// A change of rights closes the user's WebSockets (4409): what they watch was granted under the
+// old ones. A change of name alone does not.
+TEST_F(HttpTest, ChangingAUsersRightsClosesTheirSessions) {
+  json body = {{"name", "Agent"}, {"role", "ars"}, {"regions", {"75"}}};
+  auto created = http(port(), verb::put, "/api/admin/users/agent", token("admin"), body.dump());
+  ASSERT_EQ(created.status, 201);
+  const auto tok = created.body["token"].get<std::string>();
+  Ws ws(port());
+  ws.hello(tok);
+  body["name"] = "Agent renommé";
+  ASSERT_EQ(http(port(), verb::put, "/api/admin/users/agent", token("admin"), body.dump()).status,
+            200);
+  ws.send({{"type", "ping"}});
+  ws.read_until("pong");  // still open
+  body["regions"] = {"84"};
+  ASSERT_EQ(http(port(), verb::put, "/api/admin/users/agent", token("admin"), body.dump()).status,
+            200);
+  EXPECT_EQ(ws.read_close_code(), 4409);
+  Ws again(port());
+  EXPECT_EQ(again.hello(tok)["user"]["regions"], json({"84"}));
+}
+
 }  // namespace
 }  // namespace grappe::test
