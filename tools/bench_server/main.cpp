@@ -5,15 +5,19 @@
 // before the 64-connection phase, half right after).
 // Usage: bench-server [--seconds S] [--max-commands N] [--threads N] [--dir DIR] [--server BIN]
 //                     [--idle N] (idle connections, default 1,000; the last line's key follows)
-//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle, join, tree
+//                     [--only PHASE[,PHASE...]] of fsync, c1, c16, c64, fanout, idle, join, tree,
+//                     notify
 //                     (e.g. under a profiler; the phases keep their order) [--tree-rounds N]
 // Prints a table, then one machine-readable line (the last; `na` for a phase that failed or
 // timed out):
 //   fsync_per_s=N c1_per_s=N c64_per_s=N p99_ack_ms=N fanout100_p99_ms=N rss_1000_mb=N
-//   tree_overhead_pct=N proof_p99_us=N presence_join_mb=N
+//   tree_overhead_pct=N proof_p99_us=N presence_join_mb=N notify_p95_ms=N notify_overhead_pct=N
 // join: 1,000 people, each their own user, join one grappe; what their connections received.
 // tree: 64 connections to a server with the Merkle tree and one with --merkle-tree off, in fresh
 // folders, alternated --tree-rounds times (default 3; medians), then inclusion proofs over HTTP.
+// notify: 64 connections to a server whose notifier catches up 100,000 events (--smtp, aiosmtpd
+// on loopback) and to the same store without --smtp, alternated --tree-rounds times (medians);
+// then ack → SMTP acceptance of 100 invitations' messages, one at a time.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -27,6 +31,7 @@
 #include "fsync_limit.h"
 #include "idle.h"
 #include "load.h"
+#include "notify.h"
 #include "server.h"
 #include "support/temp_dir.h"
 #include "tree.h"
@@ -291,17 +296,35 @@ int run(const Args& a) {
   } else {
     row("Merkle tree phase", "na", tree.error);
   }
+  auto notify = a.runs("notify") ? notify_phase(a.server, base.path, a.load, a.tree_rounds)
+                                 : NotifyResult{false, "not run (--only)"};
+  if (notify.ok) {
+    row("64 connections while the notifier catches up (target: <= 5% lower)",
+        fixed(notify.overhead_pct, 1) + "%",
+        std::to_string(notify.behind) + " events behind; medians " + fixed(notify.on_per_s, 0) +
+            "/s with --smtp, " + fixed(notify.off_per_s, 0) + "/s without; " +
+            std::to_string(notify.caught_mails) + " catch-up messages during the last phase");
+    row("notification, ack to SMTP acceptance, p95 (target < 2 s)", fixed(notify.p95_ms, 1) + " ms",
+        "p50 " + fixed(notify.p50_ms, 1) + " ms over " + std::to_string(notify.samples) +
+            " invitations, one at a time");
+  } else {
+    row("notification phase", "na", notify.error);
+  }
   auto figure = [](bool ok, double v, int decimals) { return ok ? fixed(v, decimals) : "na"; };
   std::printf(
       "fsync_per_s=%s c1_per_s=%s c64_per_s=%s p99_ack_ms=%s fanout100_p99_ms=%s "
-      "rss_%d_mb=%s tree_overhead_pct=%s proof_p99_us=%s presence_join_mb=%s\n",
+      "rss_%d_mb=%s tree_overhead_pct=%s proof_p99_us=%s presence_join_mb=%s notify_p95_ms=%s "
+      "notify_overhead_pct=%s\n",
       figure(fsync.has_value(), fsync ? fsync->per_s : 0, 0).c_str(),
       figure(c1.ok, c1.per_s, 0).c_str(), figure(c64.ok, c64.per_s, 0).c_str(),
       figure(c64.ok, c64.p99_ms, 2).c_str(), figure(fan.ok, fan.p99_ms, 2).c_str(), a.idle,
       figure(idle.ok, idle.rss_mb, 1).c_str(), figure(tree.ok, tree.overhead_pct, 1).c_str(),
-      figure(tree.ok, tree.proof_p99_us, 0).c_str(), figure(join.ok, join.received_mb, 1).c_str());
+      figure(tree.ok, tree.proof_p99_us, 0).c_str(), figure(join.ok, join.received_mb, 1).c_str(),
+      figure(notify.ok, notify.p95_ms, 1).c_str(),
+      figure(notify.ok, notify.overhead_pct, 1).c_str());
   bool all = fsync && c1.ok && c16.ok && c64.ok && fan.ok && idle.ok &&
-             (join.ok || !a.runs("join")) && alive && (tree.ok || !a.runs("tree"));
+             (join.ok || !a.runs("join")) && alive && (tree.ok || !a.runs("tree")) &&
+             (notify.ok || !a.runs("notify"));
   return all ? 0 : 1;
 }
 
