@@ -10,6 +10,8 @@
 #include <map>
 #include <thread>
 
+#include "grappe/eventstore/record.h"
+#include "notifier.h"
 #include "support.h"
 #include "support/process.h"
 
@@ -306,6 +308,23 @@ TEST(Notify, DailyUserGetsOneDigestAndNothingElse) {
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(sink.to(email("partner")).size(), 1u);
   EXPECT_EQ(sink.to(email("partner2")).size(), 2u);
+}
+
+// The digest's clock: Europe/Paris, CET in winter, CEST from the last Sunday of March to the last
+// Sunday of October (01:00 UTC both).
+TEST(Notify, ParisDayAndHour) {
+  auto at = [](const char* text) {
+    std::chrono::sys_time<std::chrono::milliseconds> t;
+    EXPECT_TRUE(es::parse_timestamp(text, t)) << text;
+    return server::paris_day_hour(t);
+  };
+  EXPECT_EQ(at("2026-07-01T05:30:00Z"), std::make_pair(std::string("2026-07-01"), 7));
+  EXPECT_EQ(at("2026-12-07T23:30:00Z"), std::make_pair(std::string("2026-12-08"), 0));
+  EXPECT_EQ(at("2026-03-29T00:59:00Z"), std::make_pair(std::string("2026-03-29"), 1));
+  EXPECT_EQ(at("2026-03-29T01:00:00Z"), std::make_pair(std::string("2026-03-29"), 3));
+  EXPECT_EQ(at("2026-10-25T00:59:00Z"), std::make_pair(std::string("2026-10-25"), 2));
+  EXPECT_EQ(at("2026-10-25T01:00:00Z"), std::make_pair(std::string("2026-10-25"), 2));
+  EXPECT_EQ(at("2026-10-25T02:00:00Z"), std::make_pair(std::string("2026-10-25"), 3));
 }
 
 }  // namespace
