@@ -1,10 +1,6 @@
 // E-mail notifications (PROTOCOL.md v2): a real SMTP server on loopback (Debian's
 // python3-aiosmtpd, each message written to a folder) receives what the notifier sends.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -13,6 +9,7 @@
 #include "grappe/eventstore/record.h"
 #include "notifier.h"
 #include "support.h"
+#include "support/loopback.h"
 #include "support/process.h"
 
 namespace grappe::test {
@@ -40,29 +37,6 @@ class Sink:
         return "250 OK"
 )";
 
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(unsigned short port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 struct Message {
   std::string to, message_id, subject, text;
 };
@@ -70,7 +44,7 @@ struct Message {
 // aiosmtpd on a loopback port, every message it accepts a file in its folder.
 class SmtpSink {
  public:
-  SmtpSink() : dir_("smtp"), port_(free_port()) {
+  SmtpSink() : dir_("smtp"), port_(free_loopback_port()) {
     std::ofstream(dir_.path / "grappe_sink.py") << kSinkScript;
     fs::create_directories(dir_.path / "mail");
     start();
@@ -82,7 +56,7 @@ class SmtpSink {
                   "-l", "127.0.0.1:" + std::to_string(port_), "-c", "grappe_sink.Sink",
                   (dir_.path / "mail").string()},
                  {});
-    if (!wait_until([&] { return accepts(port_); }, 20s, 50ms))
+    if (!wait_until([&] { return loopback_accepts(port_); }, 20s, 50ms))
       throw std::runtime_error("aiosmtpd did not start (is python3-aiosmtpd installed?)");
   }
   void stop() {

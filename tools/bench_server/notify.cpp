@@ -1,10 +1,6 @@
 #include "notify.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +13,7 @@
 
 #include "server.h"
 #include "support/ids.h"
+#include "support/loopback.h"
 #include "support/process.h"
 #include "support/server_process.h"
 #include "support/wait.h"
@@ -54,32 +51,9 @@ class Sink:
         return "250 OK"
 )";
 
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(unsigned short port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 struct Sink {
   fs::path dir;
-  unsigned short port = free_port();
+  unsigned short port = test::free_loopback_port();
   pid_t pid = -1;
   explicit Sink(fs::path d) : dir(std::move(d)) {
     fs::create_directories(dir / "mail");
@@ -89,7 +63,7 @@ struct Sink {
         {"PYTHONPATH=" + dir.string(), "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
          "127.0.0.1:" + std::to_string(port), "-c", "bench_sink.Sink", (dir / "mail").string()},
         {});
-    if (!test::wait_until([&] { return accepts(port); }, 20s, 50ms))
+    if (!test::wait_until([&] { return test::loopback_accepts(port); }, 20s, 50ms))
       throw std::runtime_error("aiosmtpd did not start (python3-aiosmtpd installed?)");
   }
   ~Sink() {
