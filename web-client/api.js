@@ -1,4 +1,7 @@
-// HTTP API client. Every call carries the bearer token; errors become ApiError with the
+// HTTP API client. Every call carries the bearer token when there is one, else the session
+// cookie that signing in through OpenID Connect left (same-origin requests send it); a request
+// that changes something also carries `X-Grappe-CSRF: 1`, without which the server refuses a
+// cookie-authenticated POST, PUT or DELETE (README "Sign-in"). Errors become ApiError with the
 // server's code and message (PROTOCOL.md: {"error":{"code","message"}}).
 
 export class ApiError extends Error {
@@ -10,6 +13,9 @@ export class ApiError extends Error {
   }
 }
 
+// The header the server asks of a state-changing request made with the session cookie.
+export const CSRF_HEADER = {'X-Grappe-CSRF': '1'};
+
 export function createApi(token, base = '') {
   async function request(method, path, {params, body, signal} = {}) {
     const query = params ? queryString(params) : '';
@@ -18,8 +24,10 @@ export function createApi(token, base = '') {
       response = await fetch(`${base}${path}${query}`, {
         method,
         signal,
+        credentials: 'same-origin',
         headers: {
           ...(token ? {Authorization: `Bearer ${token}`} : {}),
+          ...(method !== 'GET' ? CSRF_HEADER : {}),
           ...(body !== undefined ? {'Content-Type': 'application/json'} : {}),
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -41,6 +49,7 @@ export function createApi(token, base = '') {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `${base}${path}`);
       if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('X-Grappe-CSRF', '1');
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
       xhr.upload.onprogress = (e) =>
           onSending?.(e.loaded, e.lengthComputable ? e.total : file.size);
@@ -69,7 +78,7 @@ export function createApi(token, base = '') {
     try {
       response = await fetch(
           `${base}${path}${params ? queryString(params) : ''}`,
-          {headers: token ? {Authorization: `Bearer ${token}`} : {}});
+          {credentials: 'same-origin', headers: token ? {Authorization: `Bearer ${token}`} : {}});
     } catch {
       throw new ApiError(0, 'network', 'Serveur injoignable');
     }

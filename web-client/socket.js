@@ -11,7 +11,9 @@ const PING_EVERY_MS = 20000;
 const SILENCE_LIMIT_MS = 45000;
 
 export class Connection {
-  // options: url, token, client, onMessage(msg), onStatus(status, extra), versionOf(grappe)
+  // options: url, token (null when signed in through OpenID Connect: the upgrade carries the
+  // session cookie and `hello` goes without a token), client, onMessage(msg),
+  // onStatus(status, extra), versionOf(grappe)
   constructor(options) {
     this.options = options;
     this.ws = null;
@@ -48,8 +50,8 @@ export class Connection {
     this.options.onStatus('connecting', {attempt: this.attempt});
     const ws = new WebSocket(this.options.url);
     this.ws = ws;
-    ws.onopen = () =>
-        this.send({type: 'hello', token: this.options.token, client: this.options.client});
+    const {token, client} = this.options;
+    ws.onopen = () => this.send(token ? {type: 'hello', token, client} : {type: 'hello', client});
     ws.onmessage = (e) => this.receive(e.data);
     ws.onclose = (e) => this.closed(ws, e.code);
   }
