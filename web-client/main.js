@@ -1,22 +1,28 @@
 // Wiring: sign-in, the WebSocket session, the store and the router. Views get one `app` object.
-import {ApiError, createApi, grappePath} from './api.js';
+// Signed in with a token (kept in sessionStorage) or with the session cookie that OpenID Connect
+// left: without a token, GET /api/me says whether the cookie holds a session; a person it names
+// who is not a user yet only sees the access request (views/access.js).
+import {ApiError, createApi, CSRF_HEADER, grappePath} from './api.js';
 import {startCommands} from './commands.js';
 import {startInbox} from './inbox.js';
 import {cachedCalls, loadCalls} from './lib/calls.js';
 import {el} from './lib/dom.js';
+import {hasUser} from './lib/identity.js';
 import {Names} from './lib/names.js';
 import {cachedRegions, loadRegions} from './lib/regions.js';
 import {Connection} from './socket.js';
 import {Store} from './state.js';
+import {mountAccess} from './views/access.js';
 import {mountStatement} from './views/accessibility.js';
 import {mountAdmin} from './views/admin.js';
 import {mountAudit} from './views/audit.js';
 import {mountEstablishments} from './views/establishments.js';
 import {mountGrappe} from './views/grappe.js';
 import {mountGrappes} from './views/grappes.js';
-import {renderConnection, renderHeader} from './views/header.js';
+import {renderConnection, renderHeader, renderIdentity} from './views/header.js';
 import {mountPreferences} from './views/preferences.js';
 import {mountPrint} from './views/print.js';
+import {mountRequests, startRequestCount} from './views/requests.js';
 import {mountSignIn} from './views/signin.js';
 
 const TOKEN_KEY = 'grappe.token';
@@ -25,6 +31,7 @@ const CLIENT = 'grappe-web/1.0';
 
 const main = document.getElementById('main');
 let session = null;
+let waiting = null;  // the access request page of a person without a user: {stop}
 
 function wsUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -33,7 +40,7 @@ function wsUrl() {
 
 async function start() {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) return showSignIn();
+  if (!token) return startWithCookie();
   const cached = readCachedMe();
   if (cached) return startSession(token, cached);
   try {
@@ -47,6 +54,54 @@ async function start() {
     }
     showSignIn('Le serveur est injoignable pour le moment. Réessayez.');
   }
+}
+
+// No token: the session cookie, if any, decides (GET /api/me answers 401 without one). Only a
+// server that offers OpenID Connect sets one: elsewhere, the sign-in page at once.
+async function startWithCookie() {
+  const api = createApi(null);
+  let me;
+  try {
+    if (!(await api.get('/api/auth/methods')).oidc) return showSignIn();
+    me = await api.get('/api/me');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403 && e.body?.identity) {
+      me = e.body;  // a person known to the provider but to no user here
+    } else {
+      return showSignIn(
+          e instanceof ApiError && e.status === 401 ? undefined :
+                                                      'Le serveur est injoignable pour le moment.');
+    }
+  }
+  if (!hasUser(me)) return showAccess(me);
+  startSession(null, me);
+}
+
+// The access request (views/access.js), until the request is approved: then the app starts.
+function showAccess(me) {
+  const api = createApi(null);
+  const draw = () => {
+    waiting?.stop();
+    waiting = null;
+    renderIdentity(me, () => signOut());
+    if (isStatement()) {
+      mountStatement(main, null);
+    } else {
+      if (location.hash !== '#/acces') history.replaceState(null, '', '#/acces');
+      document.title = 'Demande d’accès — Grappe ESMS numérique';
+      waiting = mountAccess(main, {api, me, onUser, onEnded});
+    }
+    main.focus({preventScroll: true});
+  };
+  const onUser = (user) => {
+    waiting?.stop();
+    waiting = null;
+    history.replaceState(null, '', `${location.pathname}#/`);
+    startSession(null, user);
+  };
+  const onEnded = () => signOut('Votre session a pris fin : reconnectez-vous.', true);
+  window.onhashchange = draw;
+  draw();
 }
 
 function showSignIn(message) {
@@ -78,6 +133,7 @@ async function startSession(token, me) {
   const app = {
     store,
     api,
+    token,  // null when signed in with the session cookie
     me,
     regions: cachedRegions(),
     regionsRead: null,
@@ -91,6 +147,7 @@ async function startSession(token, me) {
     announce,
     run: null,  // commands.js: sends a command for an action slot, kept until answered
     commands: null,
+    requests: null,  // views/requests.js: the access requests awaiting a decision, counted
     signOut
   };
   app.names = new Names(api, () => store.emit({kind: 'names'}));
@@ -107,11 +164,12 @@ async function startSession(token, me) {
   session = {app, unmount: null};
   store.listen((change) => {
     if (change.kind === 'connection') renderConnection(store.connection);
-    if (change.kind === 'names') renderHeader(app);
+    if (change.kind === 'names' || change.kind === 'requests') renderHeader(app);
   });
   renderHeader(app);
   renderConnection(store.connection);
   startInbox(app);  // the live grappe list, asked for on every connection
+  app.requests = startRequestCount(app);
   app.conn.start();
   const regionsRead = refreshRegions(app);
   const callsRead = refreshCalls(app);
@@ -131,7 +189,10 @@ function onStatus(app, status, extra) {
   if (status === 'online' && !app.regionsRead) retryRegions(app);
   if (status === 'online' && !app.callsRead) retryCalls(app);
   if (status === 'unauthorized') {
-    signOut('Votre jeton a été refusé : reconnectez-vous.');
+    signOut(
+        app.token ? 'Votre jeton a été refusé : reconnectez-vous.' :
+                    'Votre session a pris fin : reconnectez-vous.',
+        true);
     return;
   }
   app.store.setConnection(status, extra);
@@ -168,6 +229,7 @@ const PAGE_TITLES = {
   etablissements: 'Établissements',
   admin: 'Administration',
   preferences: 'Préférences',
+  demandes: 'Demandes d’accès',
   accessibilite: 'Déclaration d’accessibilité',
 };
 
@@ -192,6 +254,8 @@ function route() {
     session.unmount = mountStatement(main, app);
   } else if (parts[0] === 'preferences') {
     session.unmount = mountPreferences(main, app);
+  } else if (parts[0] === 'demandes') {
+    session.unmount = mountRequests(main, app);
   } else if (parts[0] === 'admin') {
     session.unmount = mountAdmin(main, app);
   } else {
@@ -215,18 +279,33 @@ window.addEventListener('beforeunload', (e) => {
   e.returnValue = '';  // older browsers show their own warning only when this is set
 });
 
-function signOut(message) {
+// Ends the session: a token is forgotten; a cookie session is ended on the server too
+// (POST /auth/logout) before the sign-in page shows, unless the server ended it (`ended`).
+async function signOut(message, ended = false) {
+  const cookie = !ended && !sessionStorage.getItem(TOKEN_KEY);
   if (session) {
     session.unmount?.();
     session.app.conn.stop();
     session.app.commands.stop();
+    session.app.requests?.stop();
     session = null;
   }
+  waiting?.stop();
+  waiting = null;
   window.onhashchange = null;
+  if (cookie) await logout();
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(ME_KEY);
   history.replaceState(null, '', location.pathname);
   showSignIn(message);
+}
+
+async function logout() {
+  try {
+    await fetch('/auth/logout', {method: 'POST', credentials: 'same-origin', headers: CSRF_HEADER});
+  } catch {
+    // Unreachable: the cookie expires by itself; this page forgets the session all the same.
+  }
 }
 
 function readCachedMe() {

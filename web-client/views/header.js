@@ -1,6 +1,7 @@
-// The top bar: navigation with what awaits the user, who is signed in (role and organisations),
-// the connection state.
+// The top bar: navigation with what awaits the user, who is signed in (name, role and
+// organisations) with « Se déconnecter », the connection state.
 import {el, replace} from '../lib/dom.js';
+import {displayName, identityOf} from '../lib/identity.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
 import {isAdmin} from '../lib/permissions.js';
 
@@ -24,17 +25,49 @@ export function renderHeader(app) {
         'data-testid': 'inbox-count',
         hidden: true,
       }),
-      link('#/etablissements', 'Établissements'),
+      link('#/etablissements', 'Établissements'), requestsLink(app, here),
       isAdmin(app.me) ? link('#/admin', 'Administration') : null);
   renderInbox(app.store);
   replace(
-      identity, el('span', {class: 'who', 'data-testid': 'me'}, app.me.name),
+      identity, el('span', {class: 'who', 'data-testid': 'me'}, displayName(app.me)),
       el('span', {class: 'badge role', 'data-testid': 'role'}, label(ROLE_LABELS, app.me.role)),
       organisations(app.me, app),
       el('a', {href: '#/preferences', 'aria-current': here === '#/preferences' ? 'page' : null},
          'Préférences'),
       el('button', {type: 'button', class: 'link', onclick: () => app.signOut()},
          'Se déconnecter'));
+}
+
+// A person signed in through OpenID Connect who is not a user yet: their name and the way out.
+export function renderIdentity(me, signOut) {
+  renderInbox(null);
+  document.getElementById('nav').replaceChildren();
+  document.getElementById('connection').replaceChildren();
+  replace(
+      document.getElementById('identity'),
+      el('span', {class: 'who', 'data-testid': 'me', title: identityOf(me).email},
+         displayName(me)),
+      el('button', {type: 'button', class: 'link', onclick: signOut}, 'Se déconnecter'));
+}
+
+// « Demandes d’accès » with the number awaiting a decision (views/requests.js): for admins,
+// and for gestionnaires once a request names one of their organisations.
+function requestsLink(app, here) {
+  const pending = app.requests?.pending() ?? 0;
+  if (!isAdmin(app.me) && !(app.requests?.any() ?? false)) return null;
+  return el(
+      'a', {
+        href: '#/demandes',
+        'aria-current': here === '#/demandes' ? 'page' : null,
+        'data-testid': 'requests-link'
+      },
+      'Demandes d’accès',
+      pending ? [
+        ' ',
+        el('span', {class: 'badge inbox', 'data-testid': 'requests-count'}, String(pending)),
+        el('span', {class: 'visually-hidden'}, ' en attente'),
+      ] :
+                null);
 }
 
 const TITLE_COUNT = /^\(\d+\) /;

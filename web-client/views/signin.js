@@ -1,6 +1,8 @@
-// Sign-in: a bearer token, or on the demo world a pick among the demo users. How to get in
-// comes from GET /api/auth/methods (README "Protocol additions"): without demo users, the page
-// says whom to ask for a token.
+// Sign-in. How to get in comes from GET /api/auth/methods (README "Protocol additions"): with
+// `oidc`, a « Se connecter » button leads to the identity provider (GET /auth/login, which comes
+// back to / with the session cookie set) and pasting a token stays possible behind « Autre
+// méthode »; without it, the token form as before; with `demo`, a pick among the demo users.
+// Without demo users and OIDC, the page says whom to ask for a token.
 import {ApiError, createApi} from '../api.js';
 import {el, field} from '../lib/dom.js';
 import {label, ROLE_LABELS} from '../lib/labels.js';
@@ -10,7 +12,7 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
       el('p', {class: 'error', role: 'alert', 'data-testid': 'signin-error'}, message ?? '');
   const token = el('input', {type: 'password', name: 'token', autocomplete: 'off', required: true});
   const demo = el('section', {class: 'demo-users', 'aria-labelledby': 'demo-title'});
-  const submit = el('button', {type: 'submit'}, 'Se connecter');
+  const submit = el('button', {type: 'submit', 'data-testid': 'token-submit'}, 'Se connecter');
   const help = el('p', {class: 'signin-help', 'data-testid': 'signin-help'}, NO_TOKEN);
 
   async function signIn(value) {
@@ -28,27 +30,49 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
     }
   }
 
-  const form =
+  const tokenForm =
       el('form', {
-        class: 'card',
         'aria-labelledby': 'signin-title',
+        'data-testid': 'token-form',
         onsubmit: (e) => {
           e.preventDefault();
           signIn(token.value.trim());
         },
       },
-         el('h1', {id: 'signin-title'}, 'Connexion'),
-         field('Jeton d’accès', token, 'Le jeton fourni par votre administrateur.'), submit, error,
-         help);
-  root.replaceChildren(el('div', {class: 'signin'}, form, demo));
+         field('Jeton d’accès', token, 'Le jeton fourni par votre administrateur.'), submit);
+  const card =
+      el('div', {class: 'card', 'data-testid': 'signin'},
+         el('h1', {id: 'signin-title'}, 'Connexion'), tokenForm, error, help);
+  root.replaceChildren(el('div', {class: 'signin'}, card, demo));
   token.focus();
   loadMethods(api, help).then((methods) => {
+    if (methods?.oidc) offerOidc(card, tokenForm, methods, token);
     if (methods?.demo === false) return demo.remove();
     loadDemoUsers(api, demo, signIn);
   });
 }
 
 const NO_TOKEN = 'Pas encore de jeton ? Demandez un jeton à votre administrateur.';
+const OIDC_HELP = 'Vous êtes redirigé vers votre fournisseur d’identité (ProConnect), puis ' +
+    'ramené ici. Première connexion ? Vous pourrez alors demander un accès.';
+
+// The provider's button first; the token form moves into a disclosure, for admins and tools.
+function offerOidc(card, tokenForm, methods, token) {
+  const hadFocus = document.activeElement === token;
+  const go =
+      el('a', {
+        href: '/auth/login',
+        class: 'button-link',
+        'data-testid': 'oidc-signin',
+      },
+         methods.oidcLabel ? `Se connecter avec ${methods.oidcLabel}` : 'Se connecter');
+  const other =
+      el('details', {class: 'other-method', 'data-testid': 'other-method'},
+         el('summary', null, 'Autre méthode : jeton d’accès'));
+  tokenForm.replaceWith(el('div', {class: 'oidc'}, go, el('p', {class: 'hint'}, OIDC_HELP)), other);
+  other.append(tokenForm);
+  if (hadFocus) go.focus();
+}
 
 // The server's word on how to get in; null when it cannot say (the page keeps NO_TOKEN).
 async function loadMethods(api, help) {
