@@ -5,7 +5,10 @@
 // every 15 s: once a request is approved it names a user, and onUser(user) opens the app, with
 // no new sign-in; onEnded() when the session is over (401).
 import {ApiError} from '../api.js';
-import {isPending, REQUESTED_ROLE_LABELS, requestedAt, requesterDetails, requestList, REQUESTS_PATH, scopeText, statusLine} from '../lib/access_requests.js';
+import {
+  isPending, REQUESTED_ROLE_LABELS, requestedAt, requesterDetails, requestList, REQUESTS_PATH,
+  scopeText, statusLine
+} from '../lib/access_requests.js';
 import {el, field, formatDateTime} from '../lib/dom.js';
 import {displayName, identityOf} from '../lib/identity.js';
 import {label, rejectionText} from '../lib/labels.js';

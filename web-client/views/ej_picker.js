@@ -44,7 +44,8 @@ export function createEjPicker(api, who) {
       found = groupByEj(answers.flatMap((a) => a.establishments ?? []));
       status.textContent = found.length ?
           `${found.length} organisme(s) trouvé(s).` :
-          'Aucun organisme trouvé. Essayez le nom d’un établissement, sa commune ou un numéro FINESS.';
+          'Aucun organisme trouvé. Essayez le nom d’un établissement, sa commune ou un ' +
+              'numéro FINESS.';
       paint();
     } catch (e) {
       if (e.name === 'AbortError') return;

@@ -3,7 +3,10 @@
 // « Approuver » (after a confirmation) and « Refuser » (with a reason):
 // POST /api/access-requests/{id}/decision. startRequestCount keeps the number awaiting a
 // decision for the header's badge.
-import {decisionPath, isPending, REQUESTED_ROLE_LABELS, requestedAt, requesterDetails, requesterOf, requestList, REQUESTS_PATH, scopeText, statusLine} from '../lib/access_requests.js';
+import {
+  decisionPath, isPending, REQUESTED_ROLE_LABELS, requestedAt, requesterDetails, requesterOf,
+  requestList, REQUESTS_PATH, scopeText, statusLine
+} from '../lib/access_requests.js';
 import {askText, confirmAction} from '../lib/dialog.js';
 import {el, focusAgain, formatDateTime, renderKeepingFocus} from '../lib/dom.js';
 import {label, rejectionText} from '../lib/labels.js';
@@ -32,6 +35,7 @@ export function startRequestCount(app) {
     } catch (e) {
       if (e.status === 404 || e.status === 403) stopped = true;
     }
+    clearTimeout(timer);  // two reads at once leave one timer
     if (!stopped) timer = setTimeout(refresh, COUNT_EVERY_MS);
     return list;
   }
