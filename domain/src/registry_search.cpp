@@ -7,8 +7,8 @@
 namespace grappe::domain {
 
 std::vector<const Establishment*> Registry::search(std::string_view q, std::string_view departement,
-                                                   std::string_view category,
-                                                   std::size_t limit) const {
+                                                   std::string_view category, std::size_t limit,
+                                                   std::size_t from) const {
   std::string dep;
   if (!departement.empty()) {
     const Departement* d = find_departement(departement);
@@ -26,7 +26,7 @@ std::vector<const Establishment*> Registry::search(std::string_view q, std::stri
   std::vector<const Establishment*> out;
   const auto qwords = internal::words(internal::normalise(q));
   if (qwords.empty()) {
-    for (std::size_t i = 0; i < establishments_.size() && out.size() < limit; ++i)
+    for (std::size_t i = from; i < establishments_.size() && out.size() < limit; ++i)
       if (matches(i, qwords)) out.push_back(&establishments_[i]);
     return out;
   }
@@ -48,11 +48,19 @@ std::vector<const Establishment*> Registry::search(std::string_view q, std::stri
   for (auto it = best.first; it != best.second; ++it) candidates.push_back(it->establishment);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  for (std::size_t i : candidates) {
+  for (auto it = std::lower_bound(candidates.begin(), candidates.end(), from);
+       it != candidates.end(); ++it) {
+    const std::size_t i = *it;
     if (out.size() >= limit) break;
     if (matches(i, qwords)) out.push_back(&establishments_[i]);
   }
   return out;
+}
+
+std::optional<std::size_t> Registry::index_of(std::string_view finess) const {
+  const Establishment* e = find(finess);
+  if (!e) return std::nullopt;
+  return static_cast<std::size_t>(e - establishments_.data());
 }
 
 }  // namespace grappe::domain

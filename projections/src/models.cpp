@@ -45,7 +45,12 @@ void GrappesProjection::apply(const es::Record& record, const domain::Event& eve
   std::string_view id;
   if (!id_if(record, domain::StreamKind::kGrappe, id)) return;
   auto [it, fresh] = states.try_emplace(std::string(id));
+  auto before = fresh ? std::string() : it->second.name;
   domain::evolve_in_place(it->second, event, event_meta(record));
+  if (fresh || before != it->second.name) {
+    if (!fresh) by_name.erase({before, it->first});
+    by_name.emplace(it->second.name, it->first);
+  }
   changed_.insert(&*it);
 }
 
@@ -53,7 +58,10 @@ std::expected<void, std::string> GrappesProjection::load(std::string_view key,
                                                          std::string_view value) {
   auto state = decode_grappe(value);
   if (!state) return std::unexpected(state.error());
-  states.insert_or_assign(std::string(key), std::move(*state));
+  auto [it, fresh] = states.try_emplace(std::string(key));
+  if (!fresh) by_name.erase({it->second.name, it->first});
+  it->second = std::move(*state);
+  by_name.emplace(it->second.name, it->first);
   return {};
 }
 

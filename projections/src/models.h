@@ -1,9 +1,11 @@
 // Private: the three read models of the server.
 #pragma once
 
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "grappe/domain/state.h"
 #include "grappe/domain/streams.h"
@@ -31,6 +33,8 @@ class GrappesProjection final : public Projection {
   std::size_t size() const override { return states.size(); }
 
   std::unordered_map<std::string, domain::GrappeState> states;
+  // (name, id) of every state, in list order: a page of the list is a walk from a cursor.
+  std::set<std::pair<std::string, std::string>> by_name;
 
  private:
   // Entries of `states` (their nodes never move, and no state is ever erased).

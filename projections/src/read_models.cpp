@@ -111,6 +111,24 @@ std::vector<domain::GrappeState> ReadModels::grappes(
   return out;
 }
 
+ReadModels::GrappePage ReadModels::grappe_page(
+    const std::function<bool(const domain::GrappeState&)>& keep,
+    const std::pair<std::string, std::string>* after, std::size_t limit) const {
+  GrappePage page;
+  std::shared_lock lock(mu_);
+  const auto& index = grappes_->by_name;
+  for (auto it = after ? index.upper_bound(*after) : index.begin(); it != index.end(); ++it) {
+    const auto& state = grappes_->states.at(it->second);
+    if (!keep(state)) continue;
+    if (page.grappes.size() == limit) {
+      page.more = true;
+      break;
+    }
+    page.grappes.push_back(state);
+  }
+  return page;
+}
+
 domain::EsmsState ReadModels::esms(const std::string& finess) const {
   std::shared_lock lock(mu_);
   auto it = esms_->states.find(finess);

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api_handlers.h"
+#include "cursor.h"
 #include "grappe/domain/decide.h"
 #include "grappe/domain/finess.h"
 #include "grappe/domain/profile.h"
@@ -169,14 +170,32 @@ void get_establishments(ServerContext& ctx, Call& call) {
   if (q.size() > 200 || departement.size() > 3 || category.size() > 4) {
     return reply(error_response(req, 400, "bad_request", "search terms too long"));
   }
-  auto list = nlohmann::json::array();
+  // A page after `cursor` (README "Protocol additions"): the FINESS the last page ended with.
   const auto registry = ctx.registries.current();
-  for (const auto* e : registry->search(q, departement, category, limit)) {
+  const auto cursor = query_param(req.target(), "cursor");
+  std::size_t from = 0;
+  if (!cursor.empty()) {
+    const auto after = decode_cursor(cursor, 1);
+    const auto index = after ? registry->index_of((*after)[0]) : std::nullopt;
+    if (!index) {
+      return reply(error_response(req, 400, "bad_request",
+                                  "cursor invalide ou périmé (le répertoire a changé) : "
+                                  "reprenez la recherche sans cursor"));
+    }
+    from = *index + 1;
+  }
+  auto found = registry->search(q, departement, category, limit + 1, from);
+  const bool more = found.size() > limit;
+  if (more) found.pop_back();
+  auto list = nlohmann::json::array();
+  for (const auto* e : found) {
     auto j = establishment_json(*e);
     j["profile"] = domain::profile_json(ctx.models.esms(e->finess).profile);
     list.push_back(std::move(j));
   }
-  reply(json_response(req, 200, {{"establishments", std::move(list)}}));
+  nlohmann::json next = nullptr;
+  if (more) next = encode_cursor({found.back()->finess});
+  reply(json_response(req, 200, {{"establishments", std::move(list)}, {"nextCursor", next}}));
 }
 
 void get_establishment(ServerContext& ctx, Call& call) {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api_handlers.h"
+#include "cursor.h"
 #include "grappe/domain/decide.h"
 #include "grappe/domain/streams.h"
 #include "grappe/domain/time.h"
@@ -15,6 +16,8 @@ namespace grappe::server {
 namespace {
 
 constexpr std::size_t kPage = 500;
+constexpr std::size_t kListPage = 100;  // GET /api/grappes with a cursor and no limit
+constexpr std::size_t kMaxListPage = 1000;
 
 std::optional<std::uint64_t> parse_u64(const std::string& text) {
   std::uint64_t value = 0;
@@ -100,20 +103,41 @@ std::optional<domain::GrappeState> readable_grappe(ServerContext& ctx, Call& cal
   return state;
 }
 
+// Without `limit` nor `cursor` the whole list (PROTOCOL.md); with either, one page of it and
+// `nextCursor` (README "Protocol additions").
 void get_grappes(ServerContext& ctx, Call& call) {
   const auto& req = call.req;
   const auto& user = *call.user;
   auto call_id = query_param(req.target(), "call");
   auto region = query_param(req.target(), "region");
   auto status = query_param(req.target(), "status");
-  auto grappes = ctx.models.grappes([&](const domain::GrappeState& s) {
+  const auto registry = ctx.registries.current();
+  auto keep = [&](const domain::GrappeState& s) {
     return (call_id.empty() || s.call == call_id) && (region.empty() || s.region == region) &&
            (status.empty() || domain::to_string(s.status) == status) &&
-           domain::may_read(user, s, *ctx.registries.current());
-  });
+           domain::may_read(user, s, *registry);
+  };
   auto list = nlohmann::json::array();
-  for (const auto& s : grappes) list.push_back(list_item(user, s));
-  call.reply(json_response(req, 200, {{"grappes", std::move(list)}}));
+  if (!has_query_param(req.target(), "limit") && !has_query_param(req.target(), "cursor")) {
+    for (const auto& s : ctx.models.grappes(keep)) list.push_back(list_item(user, s));
+    return call.reply(
+        json_response(req, 200, {{"grappes", std::move(list)}, {"nextCursor", nullptr}}));
+  }
+  const auto limit = query_limit(req.target(), kListPage, kMaxListPage);
+  const auto cursor = query_param(req.target(), "cursor");
+  const auto after = cursor.empty() ? std::nullopt : decode_cursor(cursor, 2);
+  if (!limit || (!cursor.empty() && !after)) {
+    return call.reply(error_response(
+        req, 400, "bad_request",
+        "limit doit être un entier de 1 à 1000 et cursor la valeur nextCursor d’une page"));
+  }
+  const auto from =
+      after ? std::pair((*after)[0], (*after)[1]) : std::pair<std::string, std::string>();
+  auto page = ctx.models.grappe_page(keep, after ? &from : nullptr, *limit);
+  for (const auto& s : page.grappes) list.push_back(list_item(user, s));
+  nlohmann::json next = nullptr;
+  if (page.more) next = encode_cursor({page.grappes.back().name, page.grappes.back().id});
+  call.reply(json_response(req, 200, {{"grappes", std::move(list)}, {"nextCursor", next}}));
 }
 
 void get_grappe(ServerContext& ctx, Call& call) {

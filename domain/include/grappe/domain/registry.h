@@ -70,9 +70,13 @@ class Registry {
   // Establishments whose name or commune has words beginning with every word of `q` (accent-
   // and case-insensitive), or whose FINESS begins with `q` when `q` looks like a FINESS prefix;
   // an empty `q` matches all. `departement` (INSEE or FINESS code) and `category` filter when
-  // not empty. At most `limit` results, in registry order.
+  // not empty. At most `limit` results, in registry order, from the establishment at index
+  // `from` of establishments() on (a page after the previous one: index_of(its last) + 1).
   std::vector<const Establishment*> search(std::string_view q, std::string_view departement,
-                                           std::string_view category, std::size_t limit) const;
+                                           std::string_view category, std::size_t limit,
+                                           std::size_t from = 0) const;
+  // The index of `finess` in establishments(), nullopt when unknown.
+  std::optional<std::size_t> index_of(std::string_view finess) const;
   // The establishments of organisation `ej`, in registry order.
   std::vector<const Establishment*> by_ej(std::string_view ej) const;
   // The organisation's name, empty when no file gave it.

@@ -104,6 +104,15 @@ class ReadModels {
   // Every grappe the predicate accepts, sorted by name then id.
   std::vector<domain::GrappeState> grappes(
       const std::function<bool(const domain::GrappeState&)>& keep) const;
+  // One page of that list: the grappes `keep` accepts, by name then id, from just after
+  // `after` ({name, id} of the last one of the previous page; nullptr: from the first), at most
+  // `limit`. `more`: others follow. Walks an index in list order, copying only the page.
+  struct GrappePage {
+    std::vector<domain::GrappeState> grappes;
+    bool more = false;
+  };
+  GrappePage grappe_page(const std::function<bool(const domain::GrappeState&)>& keep,
+                         const std::pair<std::string, std::string>* after, std::size_t limit) const;
   domain::EsmsState esms(const std::string& finess) const;
   // Calls `fn` for every establishment state under one read lock (keep it quick).
   void for_each_esms(
