@@ -81,6 +81,17 @@ void get_receipt(ServerContext& ctx, Call& call);
 void post_cosignature(ServerContext& ctx, Call& call);
 Response get_tile(ServerContext& ctx, const Request& req, std::string_view path);
 
+// api_auth.cpp: GET /auth/login, GET /auth/callback, POST /auth/logout (only with
+// --oidc-issuer).
+void get_login(ServerContext& ctx, Call& call);
+void get_callback(ServerContext& ctx, Call& call);
+void post_logout(ServerContext& ctx, Call& call);
+
+// api_access.cpp: GET|POST /api/access-requests, POST /api/access-requests/{request}/decision.
+void get_access_requests(ServerContext& ctx, Call& call);
+void post_access_request(ServerContext& ctx, Call& call);
+void post_access_decision(ServerContext& ctx, Call& call);
+
 // Shared by the handlers.
 
 // The user of the request's bearer token, or nullopt; a token that names no user counts as a

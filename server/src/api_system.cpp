@@ -1,5 +1,6 @@
 // GET /healthz, /metrics, /api/demo/users, /api/auth/methods and /api/me.
 #include "api_handlers.h"
+#include "identity.h"
 
 namespace grappe::server {
 
@@ -55,19 +56,28 @@ void get_demo_users(ServerContext& ctx, Call& call) {
 }
 
 // How one may sign in here, for the sign-in page (no token needed): a token always; the demo
-// users when present; OpenID Connect not yet.
+// users when present; OpenID Connect with --oidc-issuer.
 void get_auth_methods(ServerContext& ctx, Call& call) {
   const bool demo = !ctx.demo_users.empty();
+  const bool oidc = ctx.signin != nullptr;
   std::string message =
       demo ? "Choisissez un utilisateur de démonstration, ou saisissez votre jeton d’accès."
            : "Demandez un jeton à votre administrateur : il crée votre compte (rôle, "
              "organismes ou régions) et vous remet le jeton à saisir ici.";
   call.reply(json_response(
-      call.req, 200, {{"token", true}, {"demo", demo}, {"oidc", false}, {"message", message}}));
+      call.req, 200, {{"token", true}, {"demo", demo}, {"oidc", oidc}, {"message", message}}));
 }
 
+// A sign-in session with no user yet: {"user":null,"identity":{…}} (see README); else the user,
+// with `identity` added for a session.
 void get_me(ServerContext&, Call& call) {
-  call.reply(json_response(call.req, 200, domain::to_json(*call.user)));
+  if (!call.user) {
+    return call.reply(
+        json_response(call.req, 200, {{"user", nullptr}, {"identity", to_json(*call.identity)}}));
+  }
+  auto me = domain::to_json(*call.user);
+  if (call.identity) me["identity"] = to_json(*call.identity);
+  call.reply(json_response(call.req, 200, me));
 }
 
 }  // namespace grappe::server

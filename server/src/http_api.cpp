@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api_handlers.h"
+#include "signin.h"
 
 namespace grappe::server {
 
@@ -17,7 +18,7 @@ const Router& api_router() {
       {V::get, "/metrics", kAnyone, get_metrics},
       {V::get, "/api/demo/users", kAnyone, get_demo_users},
       {V::get, "/api/auth/methods", kPublic, get_auth_methods},
-      {V::get, "/api/me", kSignedIn, get_me},
+      {V::get, "/api/me", kSession, get_me},
       {V::put, "/api/me/preferences", kSignedIn, put_preferences},
       {V::get, "/api/grappes", kSignedIn, get_grappes},
       {V::get, "/api/grappes/{grappe}", kSignedIn, get_grappe},
@@ -27,7 +28,7 @@ const Router& api_router() {
       {V::get, "/api/grappes/{grappe}/export.xlsx", kSignedIn, get_export_xlsx},
       {V::post, "/api/grappes/{grappe}/commands", kSignedIn, post_command},
       {V::get, "/api/grappes/{grappe}/suggestions", kSignedIn, get_suggestions},
-      {V::get, "/api/establishments", kSignedIn, get_establishments},
+      {V::get, "/api/establishments", kSession, get_establishments},
       {V::get, "/api/establishments/{finess}", kSignedIn, get_establishment},
       {V::put, "/api/establishments/{finess}/profile", kSignedIn, put_profile},
       {V::get, "/api/reference/regions", kSignedIn, get_regions},
@@ -50,8 +51,30 @@ const Router& api_router() {
       {V::post, "/api/admin/backup", kSignedIn, post_backup},
       {V::get, "/api/admin/notifications", kSignedIn, get_notifications},
       {V::post, "/api/admin/notifications/digest", kSignedIn, post_digest},
+      {V::get, "/api/access-requests", kSession, get_access_requests},
+      {V::post, "/api/access-requests", kSession, post_access_request},
+      {V::post, "/api/access-requests/{request}/decision", kSignedIn, post_access_decision},
   });
   return router;
+}
+
+// /auth/login, /auth/callback (GET), /auth/logout (POST, CSRF-checked): only with --oidc-issuer.
+void route_auth(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& reply) {
+  const std::string_view target = req.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  Handler handler = nullptr;
+  auto method = req.method();
+  if (path == "/auth/login" && method == http::verb::get) handler = get_login;
+  if (path == "/auth/callback" && method == http::verb::get) handler = get_callback;
+  if (path == "/auth/logout" && method == http::verb::post) handler = post_logout;
+  if (!handler) return reply(error_response(req, 404, "not_found", "no such endpoint"));
+  if (handler == post_logout && !csrf_ok(ctx, req)) {
+    return reply(error_response(req, 403, "forbidden",
+                                "requête d’une autre origine refusée (en-tête Origin du serveur "
+                                "ou X-Grappe-CSRF: 1 attendu)"));
+  }
+  Call call{std::move(req), peer, std::nullopt, {}, reply};
+  handler(ctx, call);
 }
 
 void route(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& reply) {
@@ -60,6 +83,7 @@ void route(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& rep
   if (path.starts_with("/tile/") && req.method() == http::verb::get) {
     return reply(get_tile(ctx, req, path));
   }
+  if (path.starts_with("/auth/") && ctx.signin) return route_auth(ctx, std::move(req), peer, reply);
   if (!path.starts_with("/api/") && path != "/healthz" && path != "/metrics" &&
       path != "/checkpoint") {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -78,8 +102,25 @@ void route(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& rep
     }
     user = bearer_user(ctx, req, peer);
   }
+  // No Authorization header: a sign-in session's cookie stands for it (signin.h).
+  std::optional<BrowserSession> session;
+  if (!user && ctx.signin && !req.count(http::field::authorization) &&
+      (!found || found->route->access != Access::kPublic)) {
+    session = ctx.signin->sessions.find(cookie_value(req, kSessionCookie));
+    if (session) user = session_user(ctx, session->identity);
+    if (session && !csrf_ok(ctx, req)) {
+      spdlog::info("http: {} {} by cookie refused: no Origin of ours nor {}", req.method_string(),
+                   path, kCsrfHeader);
+      return reply(error_response(req, 403, "forbidden",
+                                  "requête d’une autre origine refusée (en-tête Origin du serveur "
+                                  "ou X-Grappe-CSRF: 1 attendu)"));
+    }
+  }
   // Without a valid token, every path of the API but the open ones is unauthorized, known or not.
-  if (!user && (!found || found->route->access == Access::kSignedIn)) {
+  const bool session_only = session && !user;
+  if (!user && !session_only &&
+      (!found || found->route->access == Access::kSignedIn ||
+       found->route->access == Access::kSession)) {
     return reply(error_response(req, 401, "unauthorized", "a valid bearer token is required"));
   }
   if (!found) {
@@ -87,7 +128,15 @@ void route(ServerContext& ctx, Request&& req, const Peer& peer, const Reply& rep
     return reply(error_response(req, miss.status, miss.status == 405 ? "bad_request" : "not_found",
                                 miss.message));
   }
+  if (session_only && found->route->access == Access::kSignedIn) {
+    return reply(error_response(req, 403, "forbidden",
+                                "aucun compte pour cette adresse : faites une demande d’accès"));
+  }
   Call call{std::move(req), peer, std::move(user), std::move(found->params), reply};
+  if (session) {
+    call.identity = session->identity;
+    call.browser_session = session->hash;
+  }
   found->route->handler(ctx, call);
 }
 

@@ -15,6 +15,7 @@
 #include "projector.h"
 #include "registry_load.h"
 #include "server_context.h"
+#include "signin.h"
 #include "startup.h"
 #include "version.h"
 
@@ -158,6 +159,17 @@ Options parse_options(int argc, char** argv) {
                  "hour (Europe/Paris) of the daily digest for users who chose it")
       ->capture_default_str()
       ->check(CLI::Range(0, 23));
+  std::string idle = "8h", max = "7d";
+  app.add_option("--oidc-issuer", o.oidc_issuer,
+                 "OpenID Connect provider (issuer URL) for signing in; none without it");
+  app.add_option("--oidc-client-id", o.oidc_client_id, "this server's client id at the provider");
+  app.add_option("--oidc-client-secret-file", o.oidc_client_secret_file,
+                 "file holding the client secret")
+      ->check(CLI::ExistingFile);
+  app.add_option("--session-idle", idle, "a sign-in session ends after this long without a request")
+      ->capture_default_str();
+  app.add_option("--session-max", max, "a sign-in session ends this long after it began")
+      ->capture_default_str();
   app.set_version_flag("--version", kServerVersion);
   try {
     app.parse(argc, argv);
@@ -184,6 +196,10 @@ Options parse_options(int argc, char** argv) {
     std::exit(kExitBadInput);
   }
   while (o.public_url.ends_with('/')) o.public_url.pop_back();
+  if (auto checked = finish_signin_options(o, idle, max); !checked) {
+    std::cerr << "grappe-server: " << checked.error() << "\n";
+    std::exit(kExitBadInput);
+  }
   if (!data.empty()) {
     o.data = data;
     o.data_is_default = false;
@@ -284,6 +300,8 @@ int serve(const Options& options, Inputs& inputs) {
     notifier->start();
     ctx.notifier = &*notifier;
   }
+  auto signin = make_signin(options, *store, url);
+  ctx.signin = signin.get();
   listener->run();  // after ctx is complete
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());
@@ -300,6 +318,7 @@ int serve(const Options& options, Inputs& inputs) {
   registries.stop();  // a load in progress ends without answering: its connection is gone
   background.join();
   readers.join();
+  if (signin) signin->oidc.stop();  // its calls in flight end before the store closes
   if (notifier) notifier->stop();
   projector.stop();
   tlog.stop();

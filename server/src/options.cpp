@@ -20,4 +20,18 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
   return true;
 }
 
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || value <= 0) return std::nullopt;
+  std::string_view unit(end, text.data() + text.size() - end);
+  long long scale = unit.empty() || unit == "s" ? 1
+                    : unit == "m"               ? 60
+                    : unit == "h"               ? 3600
+                    : unit == "d"               ? 86400
+                                                : 0;
+  if (scale == 0 || value > 10LL * 365 * 86400 / scale) return std::nullopt;
+  return std::chrono::seconds(value * scale);
+}
+
 }  // namespace grappe::server

@@ -1,10 +1,12 @@
 // Command-line options of grappe-server (PROTOCOL.md, "Operating the server").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connection_limits.h"
@@ -40,7 +42,16 @@ struct Options {
   std::string mail_from = "grappe@localhost.localdomain";
   std::string public_url;  // empty: the listen URL
   int digest_hour = 7;     // Europe/Paris
+  // Sign-in by OpenID Connect (PROTOCOL.md v2): none without --oidc-issuer.
+  std::string oidc_issuer;  // without a trailing slash
+  std::string oidc_client_id;
+  std::filesystem::path oidc_client_secret_file;
+  std::chrono::seconds session_idle{8 * 3600};      // --session-idle
+  std::chrono::seconds session_max{7 * 24 * 3600};  // --session-max (absolute)
 };
+
+// "90s", "30m", "8h", "7d" (or plain seconds); nullopt when malformed or not positive.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
 // Splits "HOST:PORT"; false when malformed.
 bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port);

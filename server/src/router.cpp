@@ -27,11 +27,12 @@ struct ParamType {
   std::string_view unknown;  // the 404 message for a value of the wrong form
 };
 
-constexpr std::array<ParamType, 4> kParamTypes = {{
+constexpr std::array<ParamType, 5> kParamTypes = {{
     {"grappe", &PathParams::grappe, valid_client_id, "no such grappe"},
     {"finess", &PathParams::finess, nullptr, "no such establishment"},
     {"user", &PathParams::user, valid_client_id, "no such user"},
     {"projection", &PathParams::projection, nullptr, "no such projection"},
+    {"request", &PathParams::request, valid_client_id, "no such access request"},
 }};
 
 const ParamType* param_type(std::string_view name) {

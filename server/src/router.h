@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api.h"
+#include "identity.h"
 
 namespace grappe::server {
 
@@ -19,6 +20,7 @@ struct PathParams {
   std::string finess;      // {finess}: any segment; handlers answer 404 for an unknown one
   std::string user;        // {user}: a client id
   std::string projection;  // {projection}: any segment; handlers answer 404 for an unknown one
+  std::string request;     // {request}: an access request's id (a client id)
 };
 
 // One request being answered.
@@ -28,6 +30,10 @@ struct Call {
   std::optional<domain::User> user;  // always set for Access::kSignedIn routes
   PathParams params;
   Reply reply;
+  // A request by a sign-in session's cookie: its person (even with no user yet) and the SHA-256
+  // of its id; with no user, only Access::kSession routes are reached.
+  std::optional<Identity> identity;
+  std::string browser_session;
 };
 
 enum class Access {
@@ -35,6 +41,8 @@ enum class Access {
   kAnyone,    // no token needed; one that is given is checked (and counts as a failed sign-in
               // when it names no user)
   kSignedIn,  // 401 without a valid bearer token
+  kSession,   // as kSignedIn, and also open to a sign-in session with no user yet (call.user
+              // unset, call.identity set)
 };
 
 using Handler = void (*)(ServerContext& ctx, Call& call);

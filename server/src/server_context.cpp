@@ -28,9 +28,10 @@ std::optional<domain::User> ServerContext::authenticate(std::string_view token) 
   return models.user_by_token_hash(sha256_hex(token));
 }
 
-void SessionSet::add(const void* key, const std::string& user_id, Closer close) {
+void SessionSet::add(const void* key, const std::string& user_id, Closer close,
+                     std::string browser_session) {
   std::lock_guard lock(mu_);
-  sessions_[key] = Entry{user_id, std::move(close)};
+  sessions_[key] = Entry{user_id, std::move(close), std::move(browser_session)};
 }
 
 void SessionSet::remove(const void* key) {
@@ -53,6 +54,17 @@ void SessionSet::close_user(const std::string& user_id, int code) {
     std::lock_guard lock(mu_);
     for (auto& [key, entry] : sessions_) {
       if (entry.user_id == user_id) closers.push_back(entry.close);
+    }
+  }
+  for (auto& close : closers) close(code);
+}
+
+void SessionSet::close_browser_session(const std::string& hash, int code) {
+  std::vector<Closer> closers;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, entry] : sessions_) {
+      if (!hash.empty() && entry.browser_session == hash) closers.push_back(entry.close);
     }
   }
   for (auto& close : closers) close(code);

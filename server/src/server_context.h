@@ -40,21 +40,27 @@ struct DemoUser {
 class SessionSet {
  public:
   using Closer = std::function<void(int code)>;  // posts a close to the session's strand
-  void add(const void* key, const std::string& user_id, Closer close);
+  // `browser_session`: the SHA-256 of the sign-in session the connection said hello with (empty
+  // for a token).
+  void add(const void* key, const std::string& user_id, Closer close,
+           std::string browser_session = {});
   void remove(const void* key);
   void close_all(int code);
   void close_user(const std::string& user_id, int code);
+  void close_browser_session(const std::string& hash, int code);
 
  private:
   struct Entry {
     std::string user_id;
     Closer close;
+    std::string browser_session;
   };
   std::mutex mu_;
   std::unordered_map<const void*, Entry> sessions_;
 };
 
 class Notifier;
+struct SignIn;
 
 struct ServerContext {
   const Options& options;
@@ -78,6 +84,7 @@ struct ServerContext {
   std::vector<DemoUser> demo_users;  // empty unless the demo users exist with their demo tokens
   SessionSet sessions;
   Notifier* notifier = nullptr;  // null without --smtp
+  SignIn* signin = nullptr;      // null without --oidc-issuer (signin.h)
 
   // The user whose token this is, if any.
   std::optional<domain::User> authenticate(std::string_view token) const;

@@ -10,6 +10,7 @@
 #include "grappe_list.h"
 #include "json_util.h"
 #include "projector.h"
+#include "signin.h"
 #include "version.h"
 
 namespace grappe::server {
@@ -56,6 +57,13 @@ void handle_hello(ClientContext& ctx, const nlohmann::json& msg) {
   bool bad = false;
   auto token = string_field(msg, "token", bad);
   auto user = token && !bad ? server.authenticate(*token) : std::nullopt;
+  if (!token && !bad && server.signin && !ctx.state.session_cookie.empty()) {
+    // No token: the sign-in session whose cookie came with the upgrade (signin.h).
+    if (auto session = server.signin->sessions.find(ctx.state.session_cookie)) {
+      user = session_user(server, session->identity);
+      if (user) ctx.state.browser_session = session->hash;
+    }
+  }
   if (!user) {
     spdlog::info("ws {}: hello refused", tag(ctx));
     server.limits.auth_failed(ctx.state.address);

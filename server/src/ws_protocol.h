@@ -68,6 +68,8 @@ struct ClientState {
   };
   std::unordered_map<std::string, Subscription> subscribed;
   std::uint64_t generations = 0;
+  std::string session_cookie;   // the upgrade's grappe_session cookie (signin.h), if any
+  std::string browser_session;  // after a hello by that cookie: its SHA-256
 };
 
 struct ClientContext {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "signin.h"
 #include "version.h"
 
 namespace grappe::server {
@@ -17,7 +18,7 @@ WsSession::WsSession(beast::tcp_stream&& stream, ServerContext& server, std::sha
       hello_deadline_(ws_.get_executor()),
       server_(server),
       slots_(std::move(slots)),
-      state_{client, server.limits.command_bucket(client), {}, {}, 0} {
+      state_{client, server.limits.command_bucket(client), {}, {}, 0, {}, {}} {
   server_.metrics.connection_opened();
 }
 
@@ -26,6 +27,8 @@ WsSession::~WsSession() {
 }
 
 void WsSession::run(beast::http::request<beast::http::string_body> request) {
+  // A sign-in session's cookie on the upgrade lets `hello` come without a token.
+  if (server_.signin) state_.session_cookie = cookie_value(request, kSessionCookie);
   beast::get_lowest_layer(ws_).expires_never();
   // Beast's idle timeout re-arms a timer on every read: the keep-alive tick below does its job
   // (ping a silent peer, drop a dead one) with one timer wake every --keepalive seconds instead.
@@ -113,9 +116,12 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 void WsSession::signed_in(const domain::User& user) {
   hello_deadline_.cancel();
   std::weak_ptr<WsSession> weak = shared_from_this();
-  server_.sessions.add(this, user.id, [weak](int code) {
-    if (auto s = weak.lock()) s->close_async(code);
-  });
+  server_.sessions.add(
+      this, user.id,
+      [weak](int code) {
+        if (auto s = weak.lock()) s->close_async(code);
+      },
+      state_.browser_session);
 }
 
 std::function<void(Frame)> WsSession::sender() {
