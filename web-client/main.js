@@ -23,7 +23,7 @@ import {renderConnection, renderHeader, renderIdentity} from './views/header.js'
 import {mountPreferences} from './views/preferences.js';
 import {mountPrint} from './views/print.js';
 import {mountRequests, startRequestCount} from './views/requests.js';
-import {mountSignIn} from './views/signin.js';
+import {mountSignIn, signInError} from './views/signin.js';
 
 const TOKEN_KEY = 'grappe.token';
 const ME_KEY = 'grappe.me';  // the user as last seen, to draw the app before /api/me answers
@@ -39,6 +39,11 @@ function wsUrl() {
 }
 
 async function start() {
+  const failed = signInError(location.hash);
+  if (failed) {
+    history.replaceState(null, '', location.pathname);
+    return showSignIn(failed);
+  }
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) return startWithCookie();
   const cached = readCachedMe();

@@ -80,6 +80,15 @@ describe('sign-in page and cookie sessions, client side', () => {
     await context.close();
   });
 
+  test('a failed sign-in comes back with a reason, the address cleaned', async () => {
+    const {page, context, errors} = await userPage(browser, server.url, null, {path: null});
+    await page.goto(`${server.url}/#/connexion?erreur=jeton`);
+    await waitText(page.getByTestId('signin-error'), 'n’a pas pu être vérifiée');
+    assert.equal(new URL(page.url()).hash, '');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a person with no user asks for access; the request carries the CSRF header', async () => {
     const {page, context, errors} =
         await userPage(browser, server.url, null, {path: null, ignore: [/status of 401/]});

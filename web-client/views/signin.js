@@ -52,6 +52,20 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
   });
 }
 
+// The server sends a failed OpenID Connect sign-in back to `#/connexion?erreur=CODE` (README
+// "Sign-in"): the page's message, or null when the address says nothing of the kind.
+const SIGNIN_ERRORS = {
+  fournisseur: 'Le fournisseur d’identité n’a pas pu vous connecter (connexion refusée ou ' +
+      'service indisponible). Réessayez.',
+  jeton: 'La réponse du fournisseur d’identité n’a pas pu être vérifiée : reconnectez-vous.',
+  serveur: 'Le serveur n’a pas pu ouvrir votre session : réessayez dans un instant.',
+};
+export function signInError(hash) {
+  const code = /^#\/connexion\?(?:.*&)?erreur=([\w-]+)/.exec(hash)?.[1];
+  if (!code) return null;
+  return SIGNIN_ERRORS[code] ?? 'La connexion a échoué : réessayez.';
+}
+
 const NO_TOKEN = 'Pas encore de jeton ? Demandez un jeton à votre administrateur.';
 const OIDC_HELP = 'Vous êtes redirigé vers votre fournisseur d’identité (ProConnect), puis ' +
     'ramené ici. Première connexion ? Vous pourrez alors demander un accès.';
