@@ -1,6 +1,7 @@
 // Starts and stops a real grappe-server for the browser tests and the web benchmark.
 import {spawn} from 'node:child_process';
 import {appendFileSync, mkdtempSync, rmSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,6 +14,25 @@ export function serverBinary() {
 export function freshDataDir(tag) { return mkdtempSync(path.join(os.tmpdir(), `grappe-${tag}-`)); }
 
 export function removeDir(dir) { rmSync(dir, {recursive: true, force: true}); }
+
+// A loopback port free a moment ago, for a server whose URL must be known before it starts
+// (an OpenID Connect provider registers its callback).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const {port} = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// The options of a server signing people in with `provider` (lib/oidc_provider.mjs) at `url`.
+export const oidcArgs = (provider, url) => [
+  '--oidc-issuer', provider.issuer, '--oidc-client-id', provider.clientId,
+  '--oidc-client-secret-file', provider.secretFile, '--public-url', url
+];
 
 // Spawns the server and resolves once it printed `listening on http://HOST:PORT`. With
 // GRAPPE_E2E_LOG set, the server's log is also appended to that file (to read after a failure).
