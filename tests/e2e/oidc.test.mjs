@@ -30,6 +30,7 @@ const KNOWN = {
   uid: 'cdurand',
 };
 const NEWCOMER = {email: 'lea.nouveau@example.fr', given_name: 'Léa', usual_name: 'Nouveau'};
+const REFUSED = {email: 'paul.martin@example.fr', given_name: 'Paul', usual_name: 'Martin'};
 
 describe('sign-in through OpenID Connect', () => {
   let server, provider, dir, browser, world, ej, sample;
@@ -41,7 +42,7 @@ describe('sign-in through OpenID Connect', () => {
     const url = `http://127.0.0.1:${port}`;
     provider = await startProvider({
       redirectUri: `${url}/auth/callback`,
-      accounts: {claire: KNOWN, lea: NEWCOMER},
+      accounts: {claire: KNOWN, lea: NEWCOMER, paul: REFUSED},
       secretDir: dir,
     });
     server = await startServer({
@@ -155,6 +156,9 @@ describe('sign-in through OpenID Connect', () => {
     await waitText(item.getByTestId('requested-scope'), ej);
     await waitText(item, 'Directrice administrative.');
     await waitText(admin.page.getByTestId('requests-count'), '1');
+    // The gestionnaires of the EJ asked for see it too, counted in their navigation.
+    const peer = await scene.open(world.gestionnaires[0], '#/');
+    await waitText(peer.page.getByTestId('requests-link'), '1');
     await t.test('axe and widths: the pending requests', async () => {
       const serious = (await axeScan(admin.page)).filter(isSerious).map(describeViolation);
       assert.deepEqual(serious, []);
@@ -171,5 +175,32 @@ describe('sign-in through OpenID Connect', () => {
     await waitText(page.getByTestId('role'), 'Gestionnaire');
     await waitText(page.getByTestId('connection'), 'Connecté');
     assert.match(page.url(), /#\/$/);
+  });
+  test('a refused request shows its reason; the person may ask again', async (t) => {
+    const scene = new Scene(t, env);
+    const {page} = await scene.open(null, '#/', {ignore: IGNORE});
+    await signIn(page, 'paul');
+    await page.getByRole('heading', {level: 1, name: 'Demande d’accès'}).waitFor();
+    await page.getByLabel('Agent d’ARS').check();
+    await page.getByLabel('Région instruite').selectOption('53');
+    await page.getByTestId('access-submit').click();
+    await page.getByRole('heading', {name: 'Demande envoyée, en attente'}).waitFor();
+
+    const admin = await scene.open(world.admin, '#/demandes');
+    const item = admin.page.locator(`[data-email="${REFUSED.email}"]`);
+    await waitText(item.getByTestId('requested-role'), 'Agent d’ARS');
+    await waitText(item.getByTestId('requested-scope'), 'Bretagne');
+    await item.getByRole('button', {name: /^Refuser/}).click();
+    const reason = admin.page.getByLabel('Motif du refus (la personne le verra)');
+    await reason.fill('Adresse personnelle : utilisez celle de l’ARS.');
+    await admin.page.getByTestId('dialog-confirm').click();
+    await waitText(admin.page.getByTestId('requests-notice'), 'refusée');
+    // Focus stays in the page (on the list's title when nothing is left), not on the body.
+    assert.ok(await admin.page.evaluate(
+        () => document.getElementById('main').contains(document.activeElement)));
+
+    await page.getByTestId('access-check').click();
+    await waitText(page.getByTestId('request-status'), 'Motif : Adresse personnelle');
+    await page.getByTestId('access-form').waitFor();
   });
 });
