@@ -44,8 +44,9 @@ export function scopeText(r, {names, regions}) {
   return (r.og ?? []).map((ej) => names ? names.organisation(ej) : ej).join(', ');
 }
 
-// A <dl> of the requester: name, e-mail, SIRET and its SIREN when the provider gave one.
-export function requesterDetails(who, testid) {
+// A <dl> of the requester: e-mail, SIRET and its SIREN when the provider gave one, organisation;
+// `more`: further <dt>/<dd> pairs.
+export function requesterDetails(who, testid, more = null) {
   const rows = [
     ['Adresse électronique', who.email],
     ['SIRET', who.siret ? `${formatSiret(who.siret)} (SIREN ${sirenOf(who.siret)})` : ''],
@@ -53,7 +54,7 @@ export function requesterDetails(who, testid) {
   ].filter(([, v]) => v);
   return el(
       'dl', {class: 'details', 'data-testid': testid},
-      rows.map(([k, v]) => [el('dt', null, k), el('dd', null, v)]));
+      rows.map(([k, v]) => [el('dt', null, k), el('dd', null, v)]), more);
 }
 
 // The request's state in a line: a badge, then when it was decided and, if refused, why.

@@ -12,6 +12,7 @@ import {
 import {el, field, formatDateTime} from '../lib/dom.js';
 import {displayName, identityOf} from '../lib/identity.js';
 import {label, rejectionText} from '../lib/labels.js';
+import {Names} from '../lib/names.js';
 import {cachedRegions, loadRegions, regionOptions} from '../lib/regions.js';
 
 import {createEjPicker} from './ej_picker.js';
@@ -21,6 +22,7 @@ const ME_EVERY_MS = 15000;
 export function mountAccess(root, {api, me, onUser, onEnded}) {
   const who = identityOf(me);
   let regions = cachedRegions();
+  const names = new Names(api, () => paintRequests());  // the EJ asked for, by name
   let requests = [];
   let timer = null;
   let stopped = false;
@@ -79,9 +81,8 @@ export function mountAccess(root, {api, me, onUser, onEnded}) {
                (r) =>
                    el('li', {class: 'request', 'data-testid': `my-request-${r.id}`},
                       el('p', null, el('strong', null, label(REQUESTED_ROLE_LABELS, r.role)),
-                         scopeText(r, {names: null, regions}) ?
-                             ` : ${scopeText(r, {names: null, regions})}` :
-                             '',
+                         scopeText(r, {names, regions}) ? ` : ${scopeText(r, {names, regions})}` :
+                                                          '',
                          el('span', {class: 'meta'},
                             ` — demandée le ${formatDateTime(requestedAt(r))}`)),
                       statusLine(r)))),

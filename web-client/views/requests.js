@@ -160,13 +160,14 @@ function requestItem(r, app, decide) {
   return el(
       'li', {class: 'request', 'data-testid': `request-${r.id}`, 'data-email': who.email},
       el('article', {'aria-labelledby': titleId}, el('h3', {id: titleId}, name),
-         requesterDetails(who, 'requester'),
-         el('dl', {class: 'details'}, el('dt', null, 'Rôle demandé'),
-            el('dd', {'data-testid': 'requested-role'}, label(REQUESTED_ROLE_LABELS, r.role)),
-            el('dt', null, r.role === 'ars' ? 'Régions' : 'Organismes'),
-            el('dd', {'data-testid': 'requested-scope'}, scopeText(r, app) || '—'),
-            r.message ? [el('dt', null, 'Message'), el('dd', {class: 'note'}, r.message)] : null,
-            el('dt', null, 'Demandée le'), el('dd', null, formatDateTime(requestedAt(r)))),
+         requesterDetails(who, 'requester', [
+           el('dt', null, 'Rôle demandé'),
+           el('dd', {'data-testid': 'requested-role'}, label(REQUESTED_ROLE_LABELS, r.role)),
+           el('dt', null, r.role === 'ars' ? 'Régions' : 'Organismes'),
+           el('dd', {'data-testid': 'requested-scope'}, scopeText(r, app) || '—'),
+           r.message ? [el('dt', null, 'Message'), el('dd', null, r.message)] : null,
+           el('dt', null, 'Demandée le'), el('dd', null, formatDateTime(requestedAt(r))),
+         ]),
          !decide ? statusLine(r) :
              mayDecide(app.me, r) ?
                    el('div', {class: 'actions'}, button('Approuver', 'approve', 'approved'),
