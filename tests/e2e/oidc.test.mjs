@@ -5,13 +5,14 @@
 //   without a token and a grappe created meanwhile appears live; « Se déconnecter » ends it;
 // - a person no user has: the access request (an EJ found in the registry), an admin approves it
 //   in a second browser context, and the first page opens the app without a new sign-in;
-//   axe finds nothing serious on the access request nor on the admin's list.
+//   axe finds nothing serious on the access request nor on the admin's list;
+// - a refused request shows its reason. Screenshots (oidc-*.png) go to GRAPPE_SCREENSHOTS.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 
 import {axeScan, describeViolation, isSerious, overflowingWidths} from './lib/a11y.mjs';
-import {launchBrowser, userPage, waitText} from './lib/browser.mjs';
+import {launchBrowser, screenshot, waitText} from './lib/browser.mjs';
 import {FONT_ERROR, providerLogin, startProvider} from './lib/oidc_provider.mjs';
 import {Scene, writeScenesConfig} from './lib/scene.mjs';
 import {
@@ -76,7 +77,9 @@ describe('sign-in through OpenID Connect', () => {
   });
 
   // From the sign-in page to the app (or the access request) through the provider's form.
-  async function signIn(page, login) {
+  async function signIn(page, login, shot) {
+    await page.getByRole('link', {name: 'Se connecter'}).waitFor();
+    if (shot) await screenshot(page, shot);
     await page.getByRole('link', {name: 'Se connecter'}).click();
     await page.locator('input[name="login"]').waitFor();
     await providerLogin(page, login);
@@ -86,7 +89,7 @@ describe('sign-in through OpenID Connect', () => {
     const scene = new Scene(t, env);
     const {page} = await scene.open(null, '#/', {ignore: IGNORE});
     assert.equal(await page.locator('.demo-users').count(), 1, 'demo users: the server has --demo');
-    await signIn(page, 'claire');
+    await signIn(page, 'claire', 'oidc-signin');
     await page.locator('[data-testid="grappes-list"][aria-busy="false"]').waitFor();
     await waitText(page.getByTestId('me'), 'Claire Durand');
     await waitText(page.getByTestId('connection'), 'Connecté');
@@ -145,10 +148,15 @@ describe('sign-in through OpenID Connect', () => {
       const serious = (await axeScan(page)).filter(isSerious).map(describeViolation);
       assert.deepEqual(serious, []);
       assert.deepEqual(await overflowingWidths(page, [360, 1366]), []);
+      await screenshot(page, 'oidc-access-1366');
+      await page.setViewportSize({width: 390, height: 844});
+      await screenshot(page, 'oidc-access-390');
+      await page.setViewportSize({width: 1366, height: 900});
     });
     await page.getByTestId('access-submit').click();
     await page.getByRole('heading', {name: 'Demande envoyée, en attente'}).waitFor();
     await waitText(page.getByTestId('request-status'), 'En attente');
+    await screenshot(page, 'oidc-access-sent');
 
     const admin = await scene.open(world.admin, '#/demandes');
     const item = admin.page.locator(`[data-email="${NEWCOMER.email}"]`);
@@ -163,6 +171,10 @@ describe('sign-in through OpenID Connect', () => {
       const serious = (await axeScan(admin.page)).filter(isSerious).map(describeViolation);
       assert.deepEqual(serious, []);
       assert.deepEqual(await overflowingWidths(admin.page, [360, 1366]), []);
+      await screenshot(admin.page, 'oidc-requests-1366');
+      await admin.page.setViewportSize({width: 390, height: 844});
+      await screenshot(admin.page, 'oidc-requests-390');
+      await admin.page.setViewportSize({width: 1366, height: 900});
     });
     await item.getByRole('button', {name: /^Approuver/}).click();
     await admin.page.getByTestId('dialog-confirm').click();
