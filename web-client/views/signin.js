@@ -46,7 +46,7 @@ export function mountSignIn(root, {api, message, onSignedIn}) {
   root.replaceChildren(el('div', {class: 'signin'}, card, demo));
   token.focus();
   loadMethods(api, help).then((methods) => {
-    if (methods?.oidc) offerOidc(card, tokenForm, methods, token);
+    if (methods?.oidc) offerOidc(tokenForm, help, methods, token);
     if (methods?.demo === false) return demo.remove();
     loadDemoUsers(api, demo, signIn);
   });
@@ -70,8 +70,9 @@ const NO_TOKEN = 'Pas encore de jeton ? Demandez un jeton à votre administrateu
 const OIDC_HELP = 'Vous êtes redirigé vers votre fournisseur d’identité (ProConnect), puis ' +
     'ramené ici. Première connexion ? Vous pourrez alors demander un accès.';
 
-// The provider's button first; the token form moves into a disclosure, for admins and tools.
-function offerOidc(card, tokenForm, methods, token) {
+// The provider's button first; the token form, and what the server says of tokens, move into a
+// disclosure, for admins and tools.
+function offerOidc(tokenForm, help, methods, token) {
   const hadFocus = document.activeElement === token;
   const go =
       el('a', {
@@ -84,7 +85,7 @@ function offerOidc(card, tokenForm, methods, token) {
       el('details', {class: 'other-method', 'data-testid': 'other-method'},
          el('summary', null, 'Autre méthode : jeton d’accès'));
   tokenForm.replaceWith(el('div', {class: 'oidc'}, go, el('p', {class: 'hint'}, OIDC_HELP)), other);
-  other.append(tokenForm);
+  other.append(tokenForm, help);
   if (hadFocus) go.focus();
 }
 
