@@ -45,11 +45,16 @@ void GrappesProjection::apply(const es::Record& record, const domain::Event& eve
   std::string_view id;
   if (!id_if(record, domain::StreamKind::kGrappe, id)) return;
   auto [it, fresh] = states.try_emplace(std::string(id));
-  auto before = fresh ? std::string() : it->second.name;
+  // Only a creation and new details change the name (the list's order), region or call.
+  const bool reorder = fresh || std::holds_alternative<domain::GrappeCreated>(event) ||
+                       std::holds_alternative<domain::DetailsUpdated>(event);
+  if (reorder && !fresh) index.remove(&*it);
+  const auto status = it->second.status;
   domain::evolve_in_place(it->second, event, event_meta(record));
-  if (fresh || before != it->second.name) {
-    if (!fresh) by_name.erase({before, it->first});
-    by_name.emplace(it->second.name, it->first);
+  if (reorder) {
+    index.add(&*it);
+  } else if (it->second.status != status) {
+    index.restatus(&*it, status);
   }
   changed_.insert(&*it);
 }
@@ -59,9 +64,9 @@ std::expected<void, std::string> GrappesProjection::load(std::string_view key,
   auto state = decode_grappe(value);
   if (!state) return std::unexpected(state.error());
   auto [it, fresh] = states.try_emplace(std::string(key));
-  if (!fresh) by_name.erase({it->second.name, it->first});
+  if (!fresh) index.remove(&*it);
   it->second = std::move(*state);
-  by_name.emplace(it->second.name, it->first);
+  index.add(&*it);
   return {};
 }
 

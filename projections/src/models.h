@@ -11,6 +11,7 @@
 #include "grappe/domain/streams.h"
 #include "grappe/domain/user_directory.h"
 #include "grappe/projections/projection.h"
+#include "grappe_index.h"
 
 namespace grappe::projections {
 
@@ -33,8 +34,8 @@ class GrappesProjection final : public Projection {
   std::size_t size() const override { return states.size(); }
 
   std::unordered_map<std::string, domain::GrappeState> states;
-  // (name, id) of every state, in list order: a page of the list is a walk from a cursor.
-  std::set<std::pair<std::string, std::string>> by_name;
+  // The states in list order, whole and by facet: a page of the list is a walk from a cursor.
+  GrappeIndex index;
 
  private:
   // Entries of `states` (their nodes never move, and no state is ever erased).

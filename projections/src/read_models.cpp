@@ -112,13 +112,17 @@ std::vector<domain::GrappeState> ReadModels::grappes(
 }
 
 ReadModels::GrappePage ReadModels::grappe_page(
-    const std::function<bool(const domain::GrappeState&)>& keep,
+    const std::function<bool(const domain::GrappeState&)>& keep, const std::vector<Facet>& facets,
     const std::pair<std::string, std::string>* after, std::size_t limit) const {
   GrappePage page;
   std::shared_lock lock(mu_);
-  const auto& index = grappes_->by_name;
-  for (auto it = after ? index.upper_bound(*after) : index.begin(); it != index.end(); ++it) {
-    const auto& state = grappes_->states.at(it->second);
+  const auto* walked = &grappes_->index.all();
+  for (const auto& [kind, value] : facets) {
+    const auto& one = grappes_->index.with(GrappeIndex::facet(kind, value));
+    if (one.size() < walked->size()) walked = &one;
+  }
+  for (auto it = after ? walked->upper_bound(*after) : walked->begin(); it != walked->end(); ++it) {
+    const auto& state = (*it)->second;
     if (!keep(state)) continue;
     if (page.grappes.size() == limit) {
       page.more = true;

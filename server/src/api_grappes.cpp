@@ -133,7 +133,11 @@ void get_grappes(ServerContext& ctx, Call& call) {
   }
   const auto from =
       after ? std::pair((*after)[0], (*after)[1]) : std::pair<std::string, std::string>();
-  auto page = ctx.models.grappe_page(keep, after ? &from : nullptr, *limit);
+  std::vector<ReadModels::Facet> facets;
+  if (!call_id.empty()) facets.emplace_back("call", call_id);
+  if (!region.empty()) facets.emplace_back("region", region);
+  if (!status.empty()) facets.emplace_back("status", status);
+  auto page = ctx.models.grappe_page(keep, facets, after ? &from : nullptr, *limit);
   for (const auto& s : page.grappes) list.push_back(list_item(user, s));
   nlohmann::json next = nullptr;
   if (page.more) next = encode_cursor({page.grappes.back().name, page.grappes.back().id});

@@ -77,6 +77,10 @@ TEST_F(PaginationTest, PagesKeepTheFiltersAndTheReadersRights) {
   EXPECT_EQ(walk("/api/grappes?region=75", "grappes", 2, &pages).size(), 5u);
   EXPECT_EQ(walk("/api/grappes?region=11", "grappes", 2, &pages).size(), 0u);
   EXPECT_EQ(pages, 1);
+  EXPECT_EQ(walk("/api/grappes?status=open&call=default", "grappes", 2, &pages).size(), 5u);
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(walk("/api/grappes?status=submitted", "grappes", 2, &pages).size(), 0u);
+  EXPECT_EQ(pages, 1);
   auto outsider = get(port(), "/api/grappes?limit=2", token("outsider"));
   EXPECT_EQ(outsider.body["grappes"], json::array());
   EXPECT_TRUE(outsider.body["nextCursor"].is_null());

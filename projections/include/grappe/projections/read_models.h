@@ -22,6 +22,8 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "grappe/domain/events.h"
@@ -106,12 +108,16 @@ class ReadModels {
       const std::function<bool(const domain::GrappeState&)>& keep) const;
   // One page of that list: the grappes `keep` accepts, by name then id, from just after
   // `after` ({name, id} of the last one of the previous page; nullptr: from the first), at most
-  // `limit`. `more`: others follow. Walks an index in list order, copying only the page.
+  // `limit`. `more`: others follow. Walks an index in list order, copying only the page: the
+  // index of the smallest of `facets` ({kind, value}: "status", "region" or "call"; `keep` must
+  // check them too), or of every grappe when there are none.
   struct GrappePage {
     std::vector<domain::GrappeState> grappes;
     bool more = false;
   };
+  using Facet = std::pair<std::string_view, std::string>;
   GrappePage grappe_page(const std::function<bool(const domain::GrappeState&)>& keep,
+                         const std::vector<Facet>& facets,
                          const std::pair<std::string, std::string>* after, std::size_t limit) const;
   domain::EsmsState esms(const std::string& finess) const;
   // Calls `fn` for every establishment state under one read lock (keep it quick).
