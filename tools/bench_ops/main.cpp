@@ -2,8 +2,10 @@
 // separate processes `grappe-admin verify`, `grappe-admin export >/dev/null`,
 // `grappe-admin rebuild` (when the tool has it) and a server start with its checkpoints
 // current. Targets: rebuild ≥ 300,000 events/s, start < 1 s, verify ≥ 500,000 events/s.
-// Prints a table, then the last line
-//   rebuild_per_s=N start_ms=N verify_per_s=N export_per_s=N
+// Then (issue 24) a third start: the server's RSS once started, and the grappe list read by an
+// auditor page by page. Prints tables, then the last line
+//   rebuild_per_s=N start_ms=N verify_per_s=N export_per_s=N rss_after_start_mb=N
+//   rss_10m_mb=N start_10m_ms=N list_p95_ms=N    (rss_10m/start_10m: only with --events 10000000)
 // with `na` for what could not be measured. The temporary folder is removed at the end.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -16,6 +18,7 @@
 
 #include "generate.h"
 #include "process.h"
+#include "serve.h"
 
 namespace {
 
@@ -97,6 +100,32 @@ std::optional<double> server_start(const Options& o, const fs::path& data, const
   return elapsed;
 }
 
+std::string fixed(std::optional<double> v, int digits) {
+  if (!v) return "na";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, *v);
+  return buf;
+}
+
+void print_served(const ServeResult& r) {
+  std::printf("\n%-40s %12s %12s\n", "server, third start (an auditor reads)", "p50", "p95");
+  std::printf("%-40s %12s %12s\n", "GET /api/grappes?limit=100 (cursors)",
+              (fixed(r.page_p50_ms, 2) + " ms").c_str(), (fixed(r.page_p95_ms, 2) + " ms").c_str());
+  std::printf("%-40s %12s %12s\n", "  the same, status=submitted",
+              (fixed(r.filter_p50_ms, 2) + " ms").c_str(),
+              (fixed(r.filter_p95_ms, 2) + " ms").c_str());
+  std::printf("%-40s %12s\n", "GET /api/grappes (whole list, median)",
+              (fixed(r.whole_ms, 1) + " ms").c_str());
+  if (r.whole_ms && r.page_p50_ms && *r.page_p50_ms > 0)
+    std::printf("%-40s %12.1f\n", "whole list / one page (p50)", *r.whole_ms / *r.page_p50_ms);
+  std::printf("%-40s %12zu\n", "grappes in the whole list", r.grappes);
+  std::printf("%-40s %12s\n", "RSS right after start", (fixed(r.rss_mb, 1) + " MB").c_str());
+  std::printf("%-40s %12s\n", "RSS after the list requests",
+              (fixed(r.rss_after_mb, 1) + " MB").c_str());
+  if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
+  std::printf("\n");
+}
+
 bool has_rebuild(const Options& o, const fs::path& err) {
   return run({o.admin, "rebuild", "--help"}, "", err.string(), seconds(30)) == 0;
 }
@@ -125,6 +154,8 @@ int bench(const Options& o) {
     rebuild.note = "";
   }
   Row start_row{"server start", server_start(o, data, err), "second start, checkpoints current"};
+  std::cerr << "bench-ops: the server's memory and the grappe list, page by page\n";
+  auto served = fs::exists(o.server) ? serve_phase(o.server, data, err) : ServeResult{};
 
   std::printf("bench-ops: %llu events over %d grappes\n", static_cast<unsigned long long>(events),
               o.generate.grappes);
@@ -135,12 +166,20 @@ int bench(const Options& o) {
     std::printf("%-26s %12s %16s  %s\n", r->name.c_str(), elapsed.c_str(), per_s.c_str(),
                 r->note.c_str());
   }
-  std::printf("targets: rebuild >= 300000/s, start < 1000 ms, verify >= 500000/s\n");
+  print_served(served);
+  std::printf(
+      "targets: rebuild >= 300000/s, start < 1000 ms, verify >= 500000/s; "
+      "list p95 < 50 ms; at 10M events rss < 600 MB, start < 500 ms\n");
   std::string start_ms =
       start_row.seconds ? std::to_string(static_cast<long>(*start_row.seconds * 1000 + 0.5)) : "na";
-  std::printf("rebuild_per_s=%s start_ms=%s verify_per_s=%s export_per_s=%s\n",
-              rate(rebuild.seconds, events).c_str(), start_ms.c_str(),
-              rate(verify.seconds, events).c_str(), rate(exported.seconds, events).c_str());
+  const bool ten_million = events == 10'000'000;
+  const auto rss = fixed(served.rss_mb, 1);
+  std::printf(
+      "rebuild_per_s=%s start_ms=%s verify_per_s=%s export_per_s=%s rss_after_start_mb=%s "
+      "rss_10m_mb=%s start_10m_ms=%s list_p95_ms=%s\n",
+      rate(rebuild.seconds, events).c_str(), start_ms.c_str(), rate(verify.seconds, events).c_str(),
+      rate(exported.seconds, events).c_str(), rss.c_str(), ten_million ? rss.c_str() : "na",
+      ten_million ? start_ms.c_str() : "na", fixed(served.page_p95_ms, 2).c_str());
   return 0;
 }
 
@@ -161,7 +200,9 @@ int main(int argc, char** argv) {
     return bench(o);
   } catch (const std::exception& e) {
     std::cerr << "bench-ops: " << e.what() << "\n";
-    std::printf("rebuild_per_s=na start_ms=na verify_per_s=na export_per_s=na\n");
+    std::printf(
+        "rebuild_per_s=na start_ms=na verify_per_s=na export_per_s=na rss_after_start_mb=na "
+        "rss_10m_mb=na start_10m_ms=na list_p95_ms=na\n");
     return 1;
   }
 }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -87,6 +88,11 @@ bool ServerProcess::wait_listening(std::chrono::seconds timeout) {
   for (;;) {
     for (auto nl = pending_.find('\n'); nl != std::string::npos; nl = pending_.find('\n')) {
       bool listening = pending_.starts_with("listening on");
+      if (listening) {
+        auto colon = pending_.rfind(':', nl);
+        if (colon != std::string::npos)
+          port_ = static_cast<unsigned short>(std::atoi(pending_.c_str() + colon + 1));
+      }
       pending_.erase(0, nl + 1);
       if (listening) return true;
     }

@@ -23,9 +23,13 @@ class ServerProcess {
   bool wait_listening(std::chrono::seconds timeout);
   // SIGTERM, then waits up to `timeout` (then SIGKILL); the exit status, nullopt if killed.
   std::optional<int> stop(std::chrono::seconds timeout);
+  int pid() const { return pid_; }
+  // The port of the `listening on http://HOST:PORT` line (0 before it).
+  unsigned short port() const { return port_; }
 
  private:
   int pid_ = -1;
+  unsigned short port_ = 0;
   int out_ = -1;
   std::string pending_;
 };
