@@ -3,6 +3,8 @@
 // page with `/#/connexion?erreur=CODE` and a log line saying why (never a token).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api_handlers.h"
 #include "handshake.h"
 #include "signin.h"
@@ -98,6 +100,8 @@ void get_callback(ServerContext& ctx, Call& call) {
   auto error = query_param(req->target(), "error");
   if (!error.empty()) {
     signin->oidc.forget(pending);
+    std::ranges::replace_if(
+        error, [](char c) { return c < 0x20 || c > 0x7e; }, '?');
     return reply(failed(*req, "fournisseur", "the provider answered error=" + error.substr(0, 64)));
   }
   auto state = query_param(req->target(), "state");
@@ -110,7 +114,8 @@ void get_callback(ServerContext& ctx, Call& call) {
       bool known = session_user(ctx, who).has_value();
       spdlog::info("auth: {} signed in{}", who.email, known ? "" : " (no user yet)");
       auto res = redirect(*req, known ? "/" : "/#/acces");
-      res.insert(http::field::set_cookie, cookie(*signin, kSessionCookie, *id, 31 * 24 * 3600));
+      res.insert(http::field::set_cookie,
+                 cookie(*signin, kSessionCookie, *id, ctx.options.session_max.count()));
       res.insert(http::field::set_cookie, cookie(*signin, kPendingCookie, "", 0));
       reply(std::move(res));
     });

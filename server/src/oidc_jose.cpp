@@ -105,6 +105,15 @@ std::string es256_der(const std::string& raw) {
   return der;
 }
 
+// `text` cut to `max` characters, anything but printable ASCII as '?' (it goes into logs).
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out(text.substr(0, max));
+  for (auto& c : out) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
@@ -181,7 +190,7 @@ SignatureCheck verify_signature(const Jws& jws, const std::vector<Jwk>& keys, st
   auto alg = jws.header.value("alg", "");
   std::string kty = alg == "RS256" ? "RSA" : alg == "ES256" ? "EC" : "";
   if (kty.empty()) {
-    why = "algorithm \"" + alg.substr(0, 16) + "\" is not accepted (RS256 or ES256 only)";
+    why = "algorithm \"" + printable(alg, 16) + "\" is not accepted (RS256 or ES256 only)";
     return SignatureCheck::kInvalid;
   }
   auto kid = jws.header.value("kid", "");
@@ -194,7 +203,7 @@ SignatureCheck verify_signature(const Jws& jws, const std::vector<Jwk>& keys, st
   }
   if (kid.empty() && candidates > 1) key = nullptr;
   if (!key) {
-    why = "no " + alg + " key with kid \"" + kid.substr(0, 64) + "\" in the JWKS";
+    why = "no " + alg + " key with kid \"" + printable(kid, 64) + "\" in the JWKS";
     return SignatureCheck::kUnknownKid;
   }
   std::string signature = alg == "ES256" ? es256_der(jws.signature) : jws.signature;
