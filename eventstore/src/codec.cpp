@@ -120,6 +120,22 @@ bool decode_record(std::string_view value, Record& r) {
   return true;
 }
 
+std::optional<std::string_view> peek_type(std::string_view value) {
+  std::string_view in, hash;
+  if (!split_value(value, in, hash) || static_cast<unsigned char>(in.front()) != kRecordFormat ||
+      in.size() < 25)
+    return std::nullopt;
+  in.remove_prefix(25);                            // format, position, version, timestamp
+  for (int skipped = 0; skipped < 2; ++skipped) {  // stream, id
+    std::uint64_t n = 0;
+    if (!get_varint(in, n) || n > in.size()) return std::nullopt;
+    in.remove_prefix(n);
+  }
+  std::uint64_t n = 0;
+  if (!get_varint(in, n) || n > in.size()) return std::nullopt;
+  return in.substr(0, n);
+}
+
 void chain_hash(std::string_view prev, std::string_view canonical, unsigned char* out) {
   // Fetched once: the implicit fetch of EVP_sha256() costs more than hashing a record.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);

@@ -29,6 +29,9 @@ std::string stream_key(std::string_view stream, std::uint64_t version);
 void encode_canonical(const Record& r, std::string& out);
 // Parses a `log` value into `r` (hash as hex). False when the bytes are not a record.
 bool decode_record(std::string_view value, Record& r);
+// The type of the record in a `log` value, without decoding the rest; nullopt when the bytes
+// are not a record's.
+std::optional<std::string_view> peek_type(std::string_view value);
 // Splits a `log` value into canonical bytes and raw hash; false when too short.
 bool split_value(std::string_view value, std::string_view& canonical, std::string_view& hash);
 

@@ -6,6 +6,8 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
+
 #include "codec.h"
 #include "info_log.h"
 #include "util.h"
@@ -240,6 +242,40 @@ std::expected<std::vector<Record>, StoreError> Db::read_all(std::uint64_t from, 
     out.push_back(std::move(r));
   }
   if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read_all"));
+  return out;
+}
+
+std::expected<std::vector<Record>, StoreError> Db::read_all_of_types(
+    std::uint64_t from, std::size_t max_scanned, std::span<const std::string> types,
+    std::uint64_t* scanned_to) {
+  std::vector<Record> out;
+  *scanned_to = from;
+  if (max_scanned == 0) return out;
+  auto l = lease();
+  if (!l) return std::unexpected(closed_for_recovery());
+  // A long scan of old records (a catch-up) must not evict from the block cache what the
+  // writer and the readers of recent records use.
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(l.raw().NewIterator(options, log()));
+  std::size_t scanned = 0;
+  for (it->Seek(be64(from + 1)); it->Valid() && scanned < max_scanned; it->Next(), ++scanned) {
+    const std::string_view value(it->value().data(), it->value().size());
+    const auto position = get_be64(it->key().ToStringView());
+    const auto corrupt = [&] {
+      return std::unexpected(make_error(
+          StoreErrc::kCorrupt, "undecodable record at position " + std::to_string(position)));
+    };
+    const auto type = peek_type(value);
+    if (!type) return corrupt();
+    if (std::find(types.begin(), types.end(), *type) != types.end()) {
+      Record r;
+      if (!decode_record(value, r)) return corrupt();
+      out.push_back(std::move(r));
+    }
+    *scanned_to = position;
+  }
+  if (!it->status().ok()) return std::unexpected(io_error(it->status(), "read_all_of_types"));
   return out;
 }
 

@@ -74,6 +74,10 @@ class Db {
   rocksdb::Status write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch);
 
   std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from, std::size_t max);
+  // Store::read_all_of_types: only records of `types` are decoded.
+  std::expected<std::vector<Record>, StoreError> read_all_of_types(
+      std::uint64_t from, std::size_t max_scanned, std::span<const std::string> types,
+      std::uint64_t* scanned_to);
   std::expected<std::vector<Record>, StoreError> read_stream(std::string_view stream,
                                                              std::uint64_t from, std::size_t max,
                                                              Direction direction);

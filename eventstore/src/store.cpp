@@ -3,6 +3,7 @@
 
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <algorithm>
 #include <future>
 
 #include "codec.h"
@@ -64,6 +65,12 @@ class RocksStore final : public Store {
   std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from_position,
                                                           std::size_t max) override {
     return db_->read_all(from_position, max);
+  }
+
+  std::expected<std::vector<Record>, StoreError> read_all_of_types(
+      std::uint64_t from_position, std::size_t max_scanned, std::span<const std::string> types,
+      std::uint64_t* scanned_to) override {
+    return db_->read_all_of_types(from_position, max_scanned, types, scanned_to);
   }
 
   std::uint64_t stream_version(std::string_view stream) override {
@@ -226,6 +233,20 @@ std::expected<std::unique_ptr<Store>, StoreError> Store::open(const std::filesys
   if (!tree && tree.error().code != StoreErrc::kCorrupt) return std::unexpected(tree.error());
   return std::make_unique<RocksStore>(std::move(*db), options, tail->first, std::move(tail->second),
                                       std::move(tree));
+}
+
+// The portable way, for a store without a cheaper one: every record decoded, then filtered.
+std::expected<std::vector<Record>, StoreError> Store::read_all_of_types(
+    std::uint64_t from_position, std::size_t max_scanned, std::span<const std::string> types,
+    std::uint64_t* scanned_to) {
+  *scanned_to = from_position;
+  auto records = read_all(from_position, max_scanned);
+  if (!records) return records;
+  if (!records->empty()) *scanned_to = records->back().position;
+  std::erase_if(*records, [&](const Record& r) {
+    return std::find(types.begin(), types.end(), r.type) == types.end();
+  });
+  return records;
 }
 
 }  // namespace grappe::es

@@ -74,6 +74,38 @@ TEST_F(ReadTest, AllInPagesFromPosition) {
   EXPECT_TRUE(store_->read_all(0, 0)->empty());
 }
 
+// A reader of some types only (the notifier): the others are skipped, yet counted as scanned,
+// and what it gets equals read_all filtered, in the store and in the portable default.
+TEST_F(ReadTest, AllOfSomeTypesSkipsTheOthersAndSaysHowFarItLooked) {
+  const std::vector<std::string> only_b = {"B", "Z"};
+  std::uint64_t scanned = 0;
+  auto page = store_->read_all_of_types(3, 4, only_b, &scanned);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 2u);  // positions 4..7: B at 4 and 6
+  EXPECT_EQ((*page)[0].position, 4u);
+  EXPECT_EQ((*page)[1].position, 6u);
+  EXPECT_EQ(scanned, 7u);
+  auto all = store_->read_all(3, 4);
+  EXPECT_EQ((*page)[0].data, (*all)[0].data);
+  EXPECT_EQ((*page)[1].hash, (*all)[2].hash);
+  EXPECT_EQ((*page)[1].actor.id, (*all)[2].actor.id);
+  // Nothing of those types: an empty page that still moves on.
+  const std::vector<std::string> none = {"C"};
+  page = store_->read_all_of_types(0, 100, none, &scanned);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->empty());
+  EXPECT_EQ(scanned, 10u);
+  // At the end: nothing scanned, `scanned` stays where it began.
+  page = store_->read_all_of_types(10, 100, only_b, &scanned);
+  EXPECT_TRUE(page->empty());
+  EXPECT_EQ(scanned, 10u);
+  // The base class's way gives the same.
+  page = store_->Store::read_all_of_types(3, 4, only_b, &scanned);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->size(), 2u);
+  EXPECT_EQ(scanned, 7u);
+}
+
 TEST_F(ReadTest, HashesChainAcrossRecords) {
   auto all = test::read_everything(*store_);
   ASSERT_EQ(all.size(), 10u);

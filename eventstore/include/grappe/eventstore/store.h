@@ -233,6 +233,14 @@ class Store {
   virtual std::expected<std::vector<Record>, StoreError> read_all(std::uint64_t from_position,
                                                                   std::size_t max) = 0;
 
+  // Like read_all, for a reader that wants only some types (a notifier): looks at up to
+  // `max_scanned` records after `from_position` and returns those whose type is one of `types`
+  // (the others are not decoded). `*scanned_to` becomes the position of the last record looked
+  // at (`from_position` when none), where the next call resumes.
+  virtual std::expected<std::vector<Record>, StoreError> read_all_of_types(
+      std::uint64_t from_position, std::size_t max_scanned, std::span<const std::string> types,
+      std::uint64_t* scanned_to);
+
   // Current version of `stream` (0 when it does not exist), as of the last durable append.
   virtual std::uint64_t stream_version(std::string_view stream) = 0;
 
