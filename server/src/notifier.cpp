@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <stdexcept>
 
 #include "grappe/domain/time.h"
@@ -21,6 +22,16 @@ constexpr auto kSendTimeout = std::chrono::seconds(30);
 constexpr auto kBackoffMax = std::chrono::seconds(30);
 constexpr std::size_t kBatch = 512;
 constexpr int kNice = 10;  // the worker thread's niceness (Linux: per thread)
+constexpr int kPace = 19;  // catching up under load: asleep 19 times the CPU a batch took
+constexpr std::chrono::milliseconds kMaxPause{100};
+
+// CPU time of the calling thread.
+std::chrono::microseconds thread_cpu() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) +
+         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds(t.tv_nsec));
+}
 
 std::chrono::sys_days last_sunday(std::chrono::year y, std::chrono::month m) {
   std::chrono::sys_days d{y / m / std::chrono::last};
@@ -149,6 +160,11 @@ void Notifier::wake() {
   cv_.notify_all();
 }
 
+void Notifier::pause(std::stop_token stop, std::chrono::microseconds d) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, stop, d, [] { return false; });
+}
+
 void Notifier::wait_for(std::stop_token stop, std::chrono::milliseconds d) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, stop, d, [this] { return woken_; });
@@ -220,7 +236,12 @@ void Notifier::run(std::stop_token stop) {
       wait_for(stop, std::chrono::seconds(1));
       continue;
     }
-    auto records = store_.read_all(from, std::min<std::uint64_t>(kBatch, applied - from));
+    // Only the records that may notify are decoded: a catch-up after downtime mostly skips.
+    const auto cpu_before = thread_cpu();
+    const auto log_before = last;
+    std::uint64_t scanned = from;
+    auto records = store_.read_all_of_types(from, std::min<std::uint64_t>(kBatch, applied - from),
+                                            notified_types(), &scanned);
     if (!records) {
       spdlog::warn("notifier: reading the log failed: {}", records.error().message);
       wait_for(stop, std::chrono::seconds(1));
@@ -229,7 +250,19 @@ void Notifier::run(std::stop_token stop) {
     for (const auto& r : *records) {
       if (!process(r, stop)) return;
     }
+    {
+      std::lock_guard lock(mu_);
+      position_ = std::max(position_, scanned);
+    }
+    position_gauge_.Set(static_cast<double>(scanned));
     save(false);
+    // Catching up while commands keep coming: the batch's CPU, then kPace times as long asleep,
+    // so that the catch-up takes at most 1/(kPace+1) of a core from the commands. Alone, or
+    // once within a batch of the read models, it goes at full speed (live messages: no pause).
+    if (applied - scanned > kBatch && store_.last_position() > log_before) {
+      pause(stop,
+            std::min<std::chrono::microseconds>(kPace * (thread_cpu() - cpu_before), kMaxPause));
+    }
   }
 }
 

@@ -69,6 +69,7 @@ class Notifier {
   bool digest_due();
   void save(bool force);
   void wait_for(std::stop_token stop, std::chrono::milliseconds d);
+  void pause(std::stop_token stop, std::chrono::microseconds d);  // until stopped or `d` passed
   void wake();
   std::string mail_id(const std::string& prefix, const std::string& user) const;
 

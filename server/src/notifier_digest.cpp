@@ -30,8 +30,10 @@ bool Notifier::digest(std::stop_token stop) {
   save(true);
   std::map<std::string, std::vector<Notice>> by_user;
   for (auto at = from; at < to;) {
-    auto records = store_.read_all(at, std::min<std::uint64_t>(1024, to - at));
-    if (!records || records->empty()) {
+    std::uint64_t scanned = at;
+    auto records = store_.read_all_of_types(at, std::min<std::uint64_t>(1024, to - at),
+                                            notified_types(), &scanned);
+    if (!records || scanned == at) {
       spdlog::warn("notifier: digest: reading the log failed{}",
                    records ? "" : ": " + records.error().message);
       wait_for(stop, std::chrono::seconds(1));
@@ -42,8 +44,8 @@ bool Notifier::digest(std::stop_token stop) {
       for (auto& n : notices_for(r, models_, options_.public_url)) {
         if (n.mode == domain::Notifications::kDaily) by_user[n.user_id].push_back(std::move(n));
       }
-      at = r.position;
     }
+    at = scanned;
   }
   auto now = std::chrono::system_clock::now();
   for (const auto& [user, notices] : by_user) {

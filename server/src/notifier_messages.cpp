@@ -1,5 +1,6 @@
 #include "notifier_messages.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -63,12 +64,17 @@ bool concerned(const User& u, const Audience& a) {
 
 }  // namespace
 
+const std::vector<std::string>& notified_types() {
+  static const std::vector<std::string> kTold{"EstablishmentInvited", "InvitationAccepted",
+                                              "InvitationDeclined",   "MembershipWithdrawn",
+                                              "DossierSubmitted",     "DecisionRecorded"};
+  return kTold;
+}
+
 std::vector<Notice> notices_for(const es::Record& record, const ReadModels& models,
                                 const std::string& public_url) {
-  static const std::set<std::string> kTold{"EstablishmentInvited", "InvitationAccepted",
-                                           "InvitationDeclined",   "MembershipWithdrawn",
-                                           "DossierSubmitted",     "DecisionRecorded"};
-  if (!kTold.contains(record.type)) return {};
+  const auto& told = notified_types();
+  if (std::find(told.begin(), told.end(), record.type) == told.end()) return {};
   if (domain::stream_kind(record.stream) != domain::StreamKind::kGrappe) return {};
   auto grappe = models.grappe(std::string(domain::stream_id(record.stream)));
   if (!grappe) return {};

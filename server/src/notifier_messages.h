@@ -25,6 +25,8 @@ struct Notice {
 
 // The notices of `record` (none for an event nobody is told of). Reads the grappe and the users
 // from `models`, which must have applied the record. `public_url`: the web client's address.
+// The event types that notify someone: a reader of the log decodes only these.
+const std::vector<std::string>& notified_types();
 std::vector<Notice> notices_for(const es::Record& record, const ReadModels& models,
                                 const std::string& public_url);
 
