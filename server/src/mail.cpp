@@ -143,8 +143,17 @@ std::string mime_message(const Mail& mail) {
 SendResult send_mail(const std::string& url, const Mail& mail, std::chrono::seconds timeout,
                      const std::atomic<bool>& cancel) {
   global_init();
-  CURL* curl = curl_easy_init();
+  // One handle per sending thread, reset for each message: libcurl keeps its connection open
+  // and the next message to the same server goes on it (no new TCP, greeting, EHLO and
+  // STARTTLS each time); a connection the server has closed meanwhile is replaced by itself.
+  struct Handle {
+    CURL* curl = curl_easy_init();
+    ~Handle() { curl_easy_cleanup(curl); }
+  };
+  thread_local Handle handle;
+  CURL* curl = handle.curl;
   if (!curl) return {false, false, "curl_easy_init failed"};
+  curl_easy_reset(curl);
   auto message = mime_message(mail);
   Upload upload{message};
   std::string from = "<" + mail.from + ">";
@@ -168,7 +177,6 @@ SendResult send_mail(const std::string& url, const Mail& mail, std::chrono::seco
   long code = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   curl_slist_free_all(rcpt);
-  curl_easy_cleanup(curl);
   if (rc == CURLE_OK) return {true, false, {}};
   std::string why = error[0] ? error : curl_easy_strerror(rc);
   if (code) why += " (SMTP " + std::to_string(code) + ")";
