@@ -304,6 +304,9 @@ int run(const Args& a) {
         std::to_string(notify.behind) + " events behind; medians " + fixed(notify.on_per_s, 0) +
             "/s with --smtp, " + fixed(notify.off_per_s, 0) + "/s without; " +
             std::to_string(notify.caught_mails) + " catch-up messages during the last phase");
+    row("server CPU per command, with / without --smtp",
+        fixed(notify.on_us_per_cmd, 1) + " / " + fixed(notify.off_us_per_cmd, 1) + " us",
+        "medians over the same phases (user + system time of the server process)");
     row("notification, ack to SMTP acceptance, p95 (target < 2 s)", fixed(notify.p95_ms, 1) + " ms",
         "p50 " + fixed(notify.p50_ms, 1) + " ms over " + std::to_string(notify.samples) +
             " invitations, one at a time");

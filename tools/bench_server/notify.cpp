@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -191,16 +192,23 @@ NotifyResult notify_phase(const fs::path& binary, const fs::path& base,
       server.terminate();
       result.behind = filled.acked + 2 * kInvitesBehind;
     }
-    std::vector<double> on, off;
+    std::vector<double> on, off, on_cpu, off_cpu;
     for (int round = 0; round < rounds; ++round) {
       for (bool with : {round % 2 == 0, round % 2 != 0}) {
         auto data = dir / ((with ? "on-" : "off-") + std::to_string(round));
         fs::copy(prep, data, fs::copy_options::recursive);
         auto before = sink.times().size();
         auto server = start(binary, data, users, with ? sink.url() : "");
+        auto cpu_before = cpu_seconds(server.pid());
         auto r = closed_loop(server.port(), 64, settings);
+        auto cpu_after = cpu_seconds(server.pid());
         if (!r.ok) throw std::runtime_error("64 connections: " + r.error);
         (with ? on : off).push_back(r.per_s);
+        if (cpu_before && cpu_after && r.acked > 0)
+          (with ? on_cpu : off_cpu).push_back((*cpu_after - *cpu_before) * 1e6 / r.acked);
+        std::fprintf(stderr, "bench-server: notify round %d %s --smtp: %.0f/s, %.1f us/cmd\n",
+                     round, with ? "with" : "without", r.per_s,
+                     (with ? on_cpu : off_cpu).empty() ? 0.0 : (with ? on_cpu : off_cpu).back());
         if (with) result.caught_mails = static_cast<long>(sink.times().size() - before);
         server.terminate();
         fs::remove_all(data);
@@ -209,6 +217,8 @@ NotifyResult notify_phase(const fs::path& binary, const fs::path& base,
     result.on_per_s = median(on);
     result.off_per_s = median(off);
     result.overhead_pct = 100.0 * (result.off_per_s - result.on_per_s) / result.off_per_s;
+    result.on_us_per_cmd = median(on_cpu);
+    result.off_us_per_cmd = median(off_cpu);
     {  // latency: one invitation at a time, ack → the SMTP server's acceptance
       auto data = dir / "latency";
       auto server = start(binary, data, users, sink.url());

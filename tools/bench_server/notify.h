@@ -15,6 +15,9 @@ struct NotifyResult {
   bool ok = false;
   std::string error;
   double on_per_s = 0, off_per_s = 0, overhead_pct = 0;
+  // The server's CPU (user + system) per acked command, medians: what the notifier costs
+  // whatever else the machine does.
+  double on_us_per_cmd = 0, off_us_per_cmd = 0;
   long behind = 0;        // events the notifier had to catch up
   long caught_mails = 0;  // messages of the catch-up received during the loaded phase
   double p50_ms = 0, p95_ms = 0;
