@@ -61,6 +61,25 @@ export async function loadRegions(api, current) {
   return new Regions(regions);
 }
 
+// The INSEE regions by code and name, as domain/data/regions.csv has them, for a page that may
+// not read GET /api/reference/regions: a person signed in with no user yet (README "Sign-in").
+// oidc.test.mjs checks that they match the server's.
+const INSEE_REGIONS = [
+  ['01', 'Guadeloupe'], ['02', 'Martinique'], ['03', 'Guyane'], ['04', 'La Réunion'],
+  ['06', 'Mayotte'], ['11', 'Île-de-France'], ['24', 'Centre-Val de Loire'],
+  ['27', 'Bourgogne-Franche-Comté'], ['28', 'Normandie'], ['32', 'Hauts-de-France'],
+  ['44', 'Grand Est'], ['52', 'Pays de la Loire'], ['53', 'Bretagne'],
+  ['75', 'Nouvelle-Aquitaine'], ['76', 'Occitanie'], ['84', 'Auvergne-Rhône-Alpes'],
+  ['93', 'Provence-Alpes-Côte d\'Azur'], ['94', 'Corse'],
+];
+
+// The regions kept by an earlier session in this browser, else the INSEE list above.
+export function regionsWithoutUser() {
+  const cached = cachedRegions();
+  if (cached.loaded) return cached;
+  return new Regions(INSEE_REGIONS.map(([code, name]) => ({code, name, departements: []})));
+}
+
 // An <option> per region, in code order.
 export function regionOptions(regions) {
   return regions.codes().map((c) => el('option', {value: c}, regions.name(c)));

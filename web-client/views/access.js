@@ -13,7 +13,7 @@ import {el, field, formatDateTime} from '../lib/dom.js';
 import {displayName, identityOf} from '../lib/identity.js';
 import {label, rejectionText} from '../lib/labels.js';
 import {Names} from '../lib/names.js';
-import {cachedRegions, loadRegions, regionOptions} from '../lib/regions.js';
+import {regionOptions, regionsWithoutUser} from '../lib/regions.js';
 
 import {createEjPicker} from './ej_picker.js';
 
@@ -21,7 +21,7 @@ const ME_EVERY_MS = 15000;
 
 export function mountAccess(root, {api, me, onUser, onEnded}) {
   const who = identityOf(me);
-  let regions = cachedRegions();
+  const regions = regionsWithoutUser();  // GET /api/reference/regions needs a user
   const names = new Names(api, () => paintRequests());  // the EJ asked for, by name
   let requests = [];
   let timer = null;
@@ -174,7 +174,6 @@ export function mountAccess(root, {api, me, onUser, onEnded}) {
     });
     return {
       node,
-      refreshRegions(fresh) { region.replaceChildren(region.firstChild, ...regionOptions(fresh)); },
       stop: picker.stop,
     };
   }
@@ -191,11 +190,6 @@ export function mountAccess(root, {api, me, onUser, onEnded}) {
          requesterDetails(who, 'identity'),
          el('p', {class: 'hint'}, 'Ces informations viennent de votre fournisseur d’identité.')),
       status, mine, form.node));
-  loadRegions(api, regions)
-      .then((fresh) => {
-        if (fresh) form.refreshRegions((regions = fresh));
-      })
-      .catch(() => {});
   check();
   return {
     stop() {
