@@ -131,10 +131,13 @@ describe('sign-in through OpenID Connect', () => {
     await waitText(page.getByTestId('me'), 'Léa Nouveau');
     await waitText(page.getByTestId('identity'), NEWCOMER.email);
 
-    // The regions are read as the session, before any user exists: the ARS choice lists them.
+    // Without a user, GET /api/reference/regions is refused: the ARS choice lists the regions
+    // the client knows, which must be the server's.
     await page.getByLabel('Agent d’ARS').check();
-    await page.locator('[data-testid="access-region"] option[value="53"]')
-        .waitFor({state: 'attached'});
+    const {regions} = (await apiClient(server.url, world.admin.token).get('/api/reference/regions'))
+                          .data;
+    const listed = page.locator('[data-testid="access-region"] option:not([value=""])');
+    assert.deepEqual(await listed.allTextContents(), regions.map((r) => `${r.name} (${r.code})`));
     await page.getByLabel('Gestionnaire d’un ou plusieurs organismes (EJ)').check();
 
     await page.getByLabel('Rechercher votre organisme gestionnaire').fill(sample.name);

@@ -97,11 +97,6 @@ describe('sign-in page and cookie sessions, client side', () => {
     let requests = [];
     let me = {identity: IDENTITY};
     await page.route('**/api/me', (route) => route.fulfill({json: me}));
-    await page.route('**/api/reference/regions', async (route) => {
-      // Read with the admin's token: the regions as the server has them.
-      const answer = await route.fetch({headers: {Authorization: `Bearer ${world.admin.token}`}});
-      route.fulfill({response: answer});
-    });
     await page.route('**/api/access-requests', (route) => {
       if (route.request().method() === 'POST') {
         sent = {body: route.request().postDataJSON(), headers: route.request().headers()};
