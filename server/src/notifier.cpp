@@ -22,7 +22,7 @@ constexpr auto kSendTimeout = std::chrono::seconds(30);
 constexpr auto kBackoffMax = std::chrono::seconds(30);
 constexpr std::size_t kBatch = 512;
 constexpr int kNice = 10;  // the worker thread's niceness (Linux: per thread)
-constexpr int kPace = 19;  // catching up under load: asleep 19 times the CPU a batch took
+constexpr int kPace = 49;  // catching up under load: asleep 49 times the CPU a batch took
 constexpr std::chrono::milliseconds kMaxPause{100};
 
 // CPU time of the calling thread.
@@ -257,7 +257,7 @@ void Notifier::run(std::stop_token stop) {
     position_gauge_.Set(static_cast<double>(scanned));
     save(false);
     // Catching up while commands keep coming: the batch's CPU, then kPace times as long asleep,
-    // so that the catch-up takes at most 1/(kPace+1) of a core from the commands. Alone, or
+    // so that the catch-up takes at most 1/(kPace+1) of a core from the commands (2 %). Alone, or
     // once within a batch of the read models, it goes at full speed (live messages: no pause).
     if (applied - scanned > kBatch && store_.last_position() > log_before) {
       pause(stop,
