@@ -67,7 +67,7 @@ std::shared_ptr<EVP_PKEY> rsa_key(const nlohmann::json& jwk) {
   if (!n || !e || n->size() < 256 || e->empty() || e->size() > 8) return nullptr;
   Bn bn_n = to_bn(*n), bn_e = to_bn(*e);
   ParamBld bld(OSSL_PARAM_BLD_new());
-  if (!bn_n || !bn_e || !bld ||
+  if (!bn_n || !bn_e || !bld || BN_num_bits(bn_n.get()) < 2048 ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()))
     return nullptr;
@@ -160,6 +160,8 @@ std::expected<std::vector<Jwk>, std::string> parse_jwks(const nlohmann::json& jw
   for (const auto& jwk : jwks["keys"]) {
     if (!jwk.is_object() || jwk.value("use", "sig") != "sig") continue;
     Jwk k{jwk.value("kid", ""), jwk.value("kty", ""), nullptr};
+    // A key meant for another algorithm than the one its type verifies here is skipped.
+    if (jwk.contains("alg") && jwk["alg"] != (k.kty == "RSA" ? "RS256" : "ES256")) continue;
     if (k.kty == "RSA") k.key = rsa_key(jwk);
     if (k.kty == "EC") k.key = ec_key(jwk);
     if (k.key) keys.push_back(std::move(k));
@@ -243,6 +245,10 @@ std::expected<void, std::string> check_claims(const nlohmann::json& claims,
     return std::unexpected("iat is missing");
   if (claims["iat"].get<double>() > static_cast<double>(now + skew))
     return std::unexpected("iat is in the future");
+  if (auto nbf = claims.find("nbf");
+      nbf != claims.end() &&
+      (!nbf->is_number() || nbf->get<double>() > static_cast<double>(now + skew)))
+    return std::unexpected("the ID token is not valid yet (nbf)");
   if (rules.nonce.empty() || claims.value("nonce", "") != rules.nonce)
     return std::unexpected("nonce does not match the sign-in's");
   if (!claims.contains("sub") || !claims["sub"].is_string())

@@ -29,7 +29,8 @@ struct Jwk {
 };
 
 // The keys of a JWKS document (`{"keys":[…]}`): RSA keys of 2048 bits or more and EC P-256 keys
-// meant for signatures; other keys are skipped. An error when the document is not a JWKS.
+// meant for signatures (an `alg`, when present, RS256 or ES256 to match); other keys are skipped.
+// An error when the document is not a JWKS.
 std::expected<std::vector<Jwk>, std::string> parse_jwks(const nlohmann::json& jwks);
 
 // A compact JWS split in its parts.
@@ -54,7 +55,8 @@ struct ClaimRules {
   std::chrono::system_clock::time_point now;
   std::chrono::seconds skew{60};
 };
-// `iss`, `aud` (and `azp` when several audiences), `exp`, `iat`, `nonce`; the error says which.
+// `iss`, `aud` (and `azp` when several audiences), `exp`, `iat`, `nbf` when present, `nonce`;
+// the error says which.
 std::expected<void, std::string> check_claims(const nlohmann::json& claims,
                                               const ClaimRules& rules);
 
