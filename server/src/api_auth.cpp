@@ -32,8 +32,16 @@ std::string cookie(const SignIn& s, std::string_view name, const std::string& va
   return c;
 }
 
+// A provider's string fit for a log line.
+std::string printable(std::string text) {
+  if (text.size() > 200) text.resize(200);
+  std::ranges::replace_if(
+      text, [](char c) { return c < 0x20 || c > 0x7e; }, '?');
+  return text;
+}
+
 Response failed(const Request& req, std::string_view code, std::string_view why) {
-  spdlog::warn("auth: sign-in failed ({}): {}", code, why);
+  spdlog::warn("auth: sign-in failed ({}): {}", code, printable(std::string(why)));
   auto res = redirect(req, "/#/connexion?erreur=" + std::string(code));
   return res;
 }
@@ -109,10 +117,20 @@ void get_callback(ServerContext& ctx, Call& call) {
   signin->oidc.finish(pending, state, code, [&ctx, req, reply, signin](auto identity) {
     if (!identity) return reply(failed(*req, "jeton", identity.error()));
     auto who = *identity;
+    if (!signin->sessions.subject_matches(who)) {
+      return reply(failed(*req, "jeton",
+                          "the provider's subject for this address is not the one it gave before"));
+    }
+    // A sign-in in a browser already signed in replaces its session.
+    if (auto previous = cookie_value(*req, kSessionCookie); !previous.empty()) {
+      signin->sessions.end(previous, "replaced", [&ctx](std::string hash) {
+        if (!hash.empty()) ctx.sessions.close_browser_session(hash, kCloseUnauthorized);
+      });
+    }
     signin->sessions.start(who, [&ctx, req, reply, signin, who](auto id) {
       if (!id) return reply(failed(*req, "serveur", "session not written: " + id.error()));
       bool known = session_user(ctx, who).has_value();
-      spdlog::info("auth: {} signed in{}", who.email, known ? "" : " (no user yet)");
+      spdlog::info("auth: {} signed in{}", printable(who.email), known ? "" : " (no user yet)");
       auto res = redirect(*req, known ? "/" : "/#/acces");
       res.insert(http::field::set_cookie,
                  cookie(*signin, kSessionCookie, *id, ctx.options.session_max.count()));

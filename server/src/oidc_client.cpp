@@ -209,6 +209,11 @@ std::expected<Identity, std::string> Client::exchange(const Pending& pending,
     identity = identity_from_json(*claims);
   }
   if (identity.email.empty()) return std::unexpected("the provider gave no e-mail address");
+  // Present, it must be true: a provider letting anyone claim an address must not match a user.
+  if (auto v = claims->find("email_verified"); v != claims->end()) {
+    bool yes = (v->is_boolean() && v->get<bool>()) || (v->is_string() && *v == "true");
+    if (!yes) return std::unexpected("the provider says the e-mail address is not verified");
+  }
   return identity;
 }
 

@@ -50,6 +50,7 @@ class Client {
   // The provider sent the browser back with `state` and `code`; `cookie` is the pre-session
   // cookie it carried. The pending sign-in is spent whatever the outcome (a replayed state
   // fails); the code is exchanged, the ID token checked, userinfo asked when it lacks `email`.
+  // An `email_verified` other than true refuses the sign-in (ProConnect sends none).
   void finish(std::string cookie, std::string state, std::string code,
               std::function<void(std::expected<Identity, std::string>)> done);
   // Drops the pending sign-in of `cookie` (the provider answered with an error).

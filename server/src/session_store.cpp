@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "grappe/domain/user.h"
 #include "oidc_jose.h"
 #include "server_context.h"
 
@@ -17,8 +18,20 @@ es::NewEvent session_event(std::string type, const nlohmann::json& data) {
 
 }  // namespace
 
-SessionStore::SessionStore(es::Store& store, std::chrono::seconds idle, std::chrono::seconds max)
-    : store_(store), idle_(idle), max_(max) {}
+SessionStore::SessionStore(es::Store& store, std::chrono::seconds idle, std::chrono::seconds max,
+                           std::string issuer)
+    : store_(store), idle_(idle), max_(max), issuer_(std::move(issuer)) {}
+
+void SessionStore::bind_subject(const Identity& identity) {
+  if (identity.email.empty() || identity.sub.empty()) return;
+  subjects_.try_emplace(domain::email_key(identity.email), identity.sub);
+}
+
+bool SessionStore::subject_matches(const Identity& identity) const {
+  std::lock_guard lock(mu_);
+  auto it = subjects_.find(domain::email_key(identity.email));
+  return it == subjects_.end() || it->second == identity.sub;
+}
 
 std::expected<void, std::string> SessionStore::load() {
   auto records = store_.read_stream(kSessionsStream, 0, SIZE_MAX, es::Direction::kForward);
@@ -31,8 +44,9 @@ std::expected<void, std::string> SessionStore::load() {
     auto hash = data["session"].get<std::string>();
     if (r.type == "SessionStarted") {
       auto started = SysClock::time_point(r.timestamp.time_since_epoch());
-      sessions_[hash] = BrowserSession{
-          hash, identity_from_json(data.value("identity", nlohmann::json::object())), started, now};
+      auto identity = identity_from_json(data.value("identity", nlohmann::json::object()));
+      if (data.value("iss", std::string()) == issuer_ && !issuer_.empty()) bind_subject(identity);
+      sessions_[hash] = BrowserSession{hash, std::move(identity), started, now};
     } else if (r.type == "SessionEnded") {
       sessions_.erase(hash);
     }
@@ -50,7 +64,8 @@ void SessionStore::start(const Identity& identity,
   request.parts.push_back(
       {std::string(kSessionsStream),
        std::nullopt,
-       {session_event("SessionStarted", {{"session", hash}, {"identity", to_json(identity)}})}});
+       {session_event("SessionStarted",
+                      {{"session", hash}, {"iss", issuer_}, {"identity", to_json(identity)}})}});
   store_.append(std::move(request),
                 [this, id, hash, identity, done = std::move(done)](es::AppendOutcome outcome) {
                   if (!outcome) return done(std::unexpected(outcome.error().message));
@@ -58,6 +73,7 @@ void SessionStore::start(const Identity& identity,
                   {
                     std::lock_guard lock(mu_);
                     sessions_[hash] = BrowserSession{hash, identity, now, now};
+                    if (!issuer_.empty()) bind_subject(identity);
                   }
                   done(id);
                 });
@@ -65,7 +81,10 @@ void SessionStore::start(const Identity& identity,
 
 std::optional<BrowserSession> SessionStore::find(std::string_view id) {
   if (id.empty() || id.size() > 128) return std::nullopt;
-  auto hash = sha256_hex(id);
+  return find_hash(sha256_hex(id), true);
+}
+
+std::optional<BrowserSession> SessionStore::find_hash(const std::string& hash, bool touch) {
   auto now = SysClock::now();
   std::string expired;
   {
@@ -77,12 +96,13 @@ std::optional<BrowserSession> SessionStore::find(std::string_view id) {
       expired = now - s.started > max_ ? "expired" : "idle";
       sessions_.erase(it);
     } else {
-      s.last_seen = now;
+      if (touch) s.last_seen = now;
       return s;
     }
   }
   spdlog::info("sessions: {}… ended ({})", hash.substr(0, 8), expired);
   append_end(hash, expired, [] {});
+  if (on_expired) on_expired(hash);
   return std::nullopt;
 }
 

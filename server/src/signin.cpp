@@ -6,11 +6,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "oidc_http.h"
+
 namespace grappe::server {
 
 SignIn::SignIn(oidc::ClientConfig config, es::Store& store, const Options& options)
     : oidc(std::move(config)),
-      sessions(store, options.session_idle, options.session_max),
+      sessions(store, options.session_idle, options.session_max, options.oidc_issuer),
       access(store) {}
 
 std::expected<void, std::string> finish_signin_options(Options& o, const std::string& idle,

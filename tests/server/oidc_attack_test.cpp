@@ -60,6 +60,26 @@ TEST_F(OidcAttack, BadTokensAreRefused) {
   EXPECT_EQ(sign_in("ok").first, "/");  // and the server still signs people in
 }
 
+// H1: an address the provider does not vouch for must not take over the user holding it.
+TEST_F(OidcAttack, AnUnverifiedAddressIsRefused) {
+  EXPECT_EQ(sign_in("email-unverified"), std::make_pair(std::string(kRefused), false));
+  EXPECT_EQ(sign_in("unverified-userinfo"), std::make_pair(std::string(kRefused), false));
+  EXPECT_EQ(sign_in("email-verified"), std::make_pair(std::string("/"), true));
+}
+
+// H1: the address is bound to the subject of its first session; another subject is refused.
+TEST_F(OidcAttack, AnotherSubjectForTheSameAddressIsRefused) {
+  ASSERT_EQ(sign_in("ok").first, "/");
+  issuer_.control("/_mode", {{"mode", "ok"}, {"sub", "sub-fake-2"}});
+  Browser browser;
+  EXPECT_EQ(browser.sign_in(url()), kRefused);
+  EXPECT_TRUE(browser.cookie("grappe_session").empty());
+  issuer_.control("/_mode", {{"mode", "ok"}, {"sub", "sub-fake-2"}, {"email", "x@example.fr"}});
+  EXPECT_EQ(Browser().sign_in(url()), "/#/acces");  // another address: its own subject
+  issuer_.control("/_mode", {{"mode", "ok"}, {"email", "marie.curie@example.fr"}});
+  EXPECT_EQ(Browser().sign_in(url()), "/");  // sub-fake-1 for Marie again
+}
+
 TEST_F(OidcAttack, ARotatedKeyIsFetchedAgain) {
   ASSERT_EQ(sign_in("ok").first, "/");  // the JWKS is cached now
   std::this_thread::sleep_for(5200ms);  // the JWKS is fetched again at most every 5 s

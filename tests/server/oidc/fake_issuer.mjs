@@ -3,9 +3,10 @@
 // mints the ID token the test asks for, userinfo. Node's own crypto only.
 //
 //   node fake_issuer.mjs PORT CLIENT_ID SECRET
-// Prints "ready". POST /_mode {"mode":…,"email":…} picks the next tokens: ok, es256, wrong-sig,
-// wrong-aud, wrong-iss, expired, future-iat, wrong-nonce, alg-none, hs256, rotate, unknown-kid,
-// no-email, several-aud.
+// Prints "ready". POST /_mode {"mode":…,"email":…,"sub":…} picks the next tokens (the subject
+// is sub-fake-1 unless given): ok, es256, wrong-sig, wrong-aud, wrong-iss, expired, future-iat,
+// wrong-nonce, alg-none, hs256, rotate, unknown-kid, no-email, several-aud, email-verified,
+// email-unverified, unverified-userinfo (the e-mail only from userinfo, not verified).
 import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -17,6 +18,7 @@ const keys = { a: rsa(), e1: generateKeyPairSync('ec', { namedCurve: 'P-256' }) 
 let published = ['a', 'e1'];
 let mode = 'ok';
 let email = 'marie.curie@example.fr';
+let subject = 'sub-fake-1';
 const codes = new Map();
 
 function jwks() {
@@ -32,7 +34,7 @@ function jwt(header, claims, signer) {
 
 function idToken(nonce) {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: issuer, aud: clientId, sub: 'sub-fake-1', email, given_name: 'Marie',
+  const claims = { iss: issuer, aud: clientId, sub: subject, email, given_name: 'Marie',
                    usual_name: 'Curie', siret: '33000100900012', iat: now, exp: now + 300,
                    nonce };
   let kid = 'a';
@@ -43,7 +45,9 @@ function idToken(nonce) {
   if (mode === 'expired') { claims.iat = now - 3600; claims.exp = now - 600; }
   if (mode === 'future-iat') claims.iat = now + 600;
   if (mode === 'wrong-nonce') claims.nonce = 'not-the-nonce';
-  if (mode === 'no-email') delete claims.email;
+  if (mode === 'no-email' || mode === 'unverified-userinfo') delete claims.email;
+  if (mode === 'email-verified') claims.email_verified = true;
+  if (mode === 'email-unverified') claims.email_verified = false;
   if (mode === 'alg-none') return jwt({ alg: 'none', kid: 'a' }, claims, null);
   if (mode === 'hs256') {
     return jwt({ alg: 'HS256', kid: 'a' }, claims,
@@ -83,7 +87,7 @@ createServer(async (req, res) => {
   }
   if (url.pathname === '/jwks') return send(res, 200, jwks());
   if (url.pathname === '/_mode') {
-    ({ mode, email = email } = JSON.parse(body));
+    ({ mode, email = email, sub: subject = 'sub-fake-1' } = JSON.parse(body));
     return send(res, 200, { mode });
   }
   if (url.pathname === '/authorize') {
@@ -112,7 +116,9 @@ createServer(async (req, res) => {
   }
   if (url.pathname === '/userinfo') {
     if (!(req.headers.authorization || '').startsWith('Bearer at-')) return send(res, 401, {});
-    return send(res, 200, { sub: 'sub-fake-1', email, given_name: 'Marie', usual_name: 'Curie' });
+    const verified = mode === 'unverified-userinfo' ? { email_verified: false } : {};
+    return send(res, 200, { sub: subject, email, given_name: 'Marie', usual_name: 'Curie',
+                            ...verified });
   }
   send(res, 404, { error: 'not_found' });
 }).listen(Number(port), '127.0.0.1', () => console.log('ready'));
