@@ -18,6 +18,7 @@
 #include "signin.h"
 #include "startup.h"
 #include "version.h"
+#include "ws_protocol.h"
 
 namespace net = boost::asio;
 using namespace grappe::server;
@@ -302,6 +303,11 @@ int serve(const Options& options, Inputs& inputs) {
   }
   auto signin = make_signin(options, *store, url);
   ctx.signin = signin.get();
+  if (signin) {  // a session ended for idleness or age closes its WebSockets
+    signin->sessions.on_expired = [&ctx](const std::string& hash) {
+      ctx.sessions.close_browser_session(hash, kCloseUnauthorized);
+    };
+  }
   listener->run();  // after ctx is complete
   std::cout << "listening on " << url << std::endl;
   spdlog::info("listening on {} (data {})", url, options.data.string());

@@ -72,6 +72,15 @@ void WsSession::keep_alive() {
   keepalive_.expires_after(std::chrono::seconds(server_.options.keepalive));
   keepalive_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->closing_) return;  // a closing connection has its own timeout
+    // Said hello by a sign-in cookie: the session must still be live (a message counts as use).
+    const auto& hash = self->state_.browser_session;
+    if (!hash.empty() && self->server_.signin &&
+        !self->server_.signin->sessions.find_hash(hash, self->used_)) {
+      spdlog::info("ws {}: sign-in session over: closed 4401",
+                   static_cast<const void*>(&self->state_));
+      return self->close(kCloseUnauthorized);
+    }
+    self->used_ = false;
     if (self->heard_) {
       self->heard_ = false;
       self->pinged_ = false;
@@ -102,6 +111,7 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     return finish();
   }
   heard_ = true;
+  used_ = true;
   if (!ws_.got_text()) {
     buffer_.consume(buffer_.size());
     with_protocol(handle_binary_message);

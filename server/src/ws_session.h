@@ -76,6 +76,7 @@ class WsSession : public Subscriber,
   boost::asio::steady_timer hello_deadline_;
   bool heard_ = false;   // a frame arrived since the last keep-alive tick
   bool pinged_ = false;  // the last tick found the peer silent and pinged it
+  bool used_ = false;    // a message (not a control frame) arrived since the last tick
   ServerContext& server_;
   std::shared_ptr<void> slots_;
   ClientState state_;

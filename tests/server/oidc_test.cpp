@@ -141,6 +141,20 @@ TEST(OidcProvider, AnIdleSessionExpires) {
   EXPECT_EQ(http(port, verb::get, "/api/me", "", "", with_cookie(session)).status, 401);
 }
 
+// H2: a WebSocket opened by cookie does not outlive its session's idle limit.
+TEST(OidcProvider, AnIdleSessionClosesItsWebSocketWith4401) {
+  ProviderSetup s({"--session-idle", "2s", "--keepalive", "1"});
+  s.start_provider();
+  auto port = s.server->port();
+  give_email(port, "auditor", "auditor");
+  Browser browser;
+  ASSERT_EQ(browser.sign_in(s.url()), "/");
+  CookieWs ws(port, "grappe_session=" + browser.cookie("grappe_session"));
+  ws.send({{"type", "hello"}});
+  ASSERT_EQ(ws.read()["type"], "welcome");
+  EXPECT_EQ(ws.close_code(8s), 4401);
+}
+
 TEST(OidcProvider, RevokingTheUserClosesItsCookieWebSocketWith4401) {
   ProviderSetup s;
   s.start_provider();
