@@ -30,6 +30,15 @@ std::expected<nlohmann::json, std::string> get_json(const std::string& url, cons
   return json;
 }
 
+// A provider's string fit for a log line: printable ASCII, 200 characters at most.
+std::string printable(std::string text) {
+  if (text.size() > 200) text.resize(200);
+  for (auto& c : text) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return text;
+}
+
 std::string str(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -43,21 +52,40 @@ Client::~Client() {
   workers_.join();
 }
 
+std::expected<nlohmann::json, std::string> Client::fetch_discovery() {
+  auto doc = get_json(config_.issuer + "/.well-known/openid-configuration", "discovery");
+  if (!doc) return doc;
+  if (str(*doc, "issuer") != config_.issuer)
+    return std::unexpected("discovery: issuer \"" + printable(str(*doc, "issuer")) +
+                           "\" is not --oidc-issuer");
+  for (const char* key : {"authorization_endpoint", "token_endpoint", "jwks_uri"}) {
+    if (str(*doc, key).empty()) return std::unexpected(std::string("discovery: no ") + key);
+  }
+  for (const char* key :
+       {"authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint"}) {
+    auto url = str(*doc, key);
+    if (!url.empty() && !allowed_url(url))
+      return std::unexpected(std::string("discovery: ") + key + " is not https: " + printable(url));
+  }
+  return doc;
+}
+
 std::expected<nlohmann::json, std::string> Client::discovery() {
   {
     std::lock_guard lock(mu_);
     if (!discovery_.is_null() && Clock::now() - discovery_at_ < std::chrono::hours(1))
       return discovery_;
+    if (!discovery_error_.empty() && Clock::now() - discovery_failed_at_ < std::chrono::seconds(10))
+      return std::unexpected(discovery_error_);
   }
-  auto doc = get_json(config_.issuer + "/.well-known/openid-configuration", "discovery");
-  if (!doc) return doc;
-  if (str(*doc, "issuer") != config_.issuer)
-    return std::unexpected("discovery: issuer \"" + str(*doc, "issuer").substr(0, 200) +
-                           "\" is not --oidc-issuer");
-  for (const char* key : {"authorization_endpoint", "token_endpoint", "jwks_uri"}) {
-    if (str(*doc, key).empty()) return std::unexpected(std::string("discovery: no ") + key);
-  }
+  auto doc = fetch_discovery();
   std::lock_guard lock(mu_);
+  if (!doc) {
+    discovery_error_ = doc.error();
+    discovery_failed_at_ = Clock::now();
+    return doc;
+  }
+  discovery_error_.clear();
   discovery_ = *doc;
   discovery_at_ = Clock::now();
   return discovery_;
@@ -128,11 +156,13 @@ void Client::finish(std::string cookie, std::string state, std::string code,
   if (code.empty() || code.size() > 2048) return done(std::unexpected("no usable code"));
   boost::asio::post(
       workers_, [this, p = std::move(*pending), code = std::move(code), done = std::move(done)] {
+        std::expected<Identity, std::string> result;
         try {
-          done(exchange(p, code));
+          result = exchange(p, code);
         } catch (const std::exception& e) {
-          done(std::unexpected(std::string("unreadable provider answer: ") + e.what()));
+          result = std::unexpected(std::string("unreadable provider answer: ") + e.what());
         }
+        done(std::move(result));
       });
 }
 
@@ -177,7 +207,7 @@ std::expected<Identity, std::string> Client::exchange(const Pending& pending,
   if (answer->status != 200 || !tokens.is_object()) {
     auto error = tokens.is_object() ? str(tokens, "error") : std::string();
     return std::unexpected("token endpoint: HTTP " + std::to_string(answer->status) + " " +
-                           error.substr(0, 100));
+                           printable(error.substr(0, 100)));
   }
   auto id_token = str(tokens, "id_token");
   if (id_token.empty()) return std::unexpected("token endpoint: no id_token");

@@ -43,8 +43,11 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Waits for the calls in flight; later ones are not run. Idempotent.
-  void stop() { workers_.join(); }
+  // Waits for the calls in flight; the queued ones are not run. Idempotent.
+  void stop() {
+    workers_.stop();
+    workers_.join();
+  }
   // A new sign-in (fetches the discovery document when not cached). The error is for the log.
   void begin(std::function<void(std::expected<Start, std::string>)> done);
   // The provider sent the browser back with `state` and `code`; `cookie` is the pre-session
@@ -62,6 +65,8 @@ class Client {
     std::chrono::steady_clock::time_point expires;
   };
   std::expected<nlohmann::json, std::string> discovery();
+  std::expected<nlohmann::json, std::string> fetch_discovery();
+  std::expected<Start, std::string> start_signin();  // begin's work, on a worker
   // The keys, fetched when never fetched or when `refresh` and the interval allows.
   std::expected<std::vector<Jwk>, std::string> keys(bool refresh);
   // The ID token (or a signed userinfo answer) checked for its signature.
@@ -72,6 +77,8 @@ class Client {
   std::mutex mu_;
   nlohmann::json discovery_;  // null until fetched
   std::chrono::steady_clock::time_point discovery_at_;
+  std::string discovery_error_;  // the last failure, answered again for 10 s
+  std::chrono::steady_clock::time_point discovery_failed_at_;
   std::vector<Jwk> keys_;
   bool keys_fetched_ = false;
   std::chrono::steady_clock::time_point keys_at_;

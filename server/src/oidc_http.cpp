@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <mutex>
 
@@ -28,6 +29,7 @@ std::expected<HttpAnswer, std::string> perform(const std::string& url,
                                                const std::vector<std::string>& headers,
                                                const std::string* form, const std::string& user,
                                                const std::string& password) {
+  if (!allowed_url(url)) return std::unexpected("not an https:// URL: " + url.substr(0, 100));
   init_once();
   CURL* curl = curl_easy_init();
   if (!curl) return std::unexpected("curl_easy_init failed");
@@ -37,7 +39,7 @@ std::expected<HttpAnswer, std::string> perform(const std::string& url,
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   list = curl_slist_append(list, "Accept: application/json, application/jwt");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, url.starts_with("https://") ? "https" : "http");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
@@ -84,6 +86,26 @@ std::expected<HttpAnswer, std::string> http_post_form(const std::string& url,
                                                       const std::string& user,
                                                       const std::string& password) {
   return perform(url, {"Content-Type: application/x-www-form-urlencoded"}, &form, user, password);
+}
+
+bool allowed_url(std::string_view url) {
+  if (url.starts_with("https://")) return url.size() > 8;
+  if (!url.starts_with("http://")) return false;
+  auto authority = url.substr(7, url.substr(7).find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) return false;
+  std::string host;
+  if (authority.starts_with('[')) {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    host = authority.substr(1, close - 1);
+  } else {
+    host = authority.substr(0, authority.find(':'));
+  }
+  std::ranges::transform(host, host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
 }
 
 std::string url_encode(std::string_view text) {

@@ -1,10 +1,12 @@
 // The relying party's HTTP client (libcurl, already linked for the notifier's SMTP): blocking
-// GET and form POST with a 10 s timeout and a 1 MiB answer cap. Call it off the network threads
+// GET and form POST with a 10 s timeout and a 1 MiB answer cap, over https only (http too for a
+// loopback host, which tests use). Call it off the network threads
 // (OidcClient runs it on its own workers). Thread-safe.
 #pragma once
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace grappe::server::oidc {
@@ -23,6 +25,9 @@ std::expected<HttpAnswer, std::string> http_post_form(const std::string& url,
                                                       const std::string& form,
                                                       const std::string& user = {},
                                                       const std::string& password = {});
+// True for an https:// URL, or an http:// one whose host is loopback (127.0.0.0/8, ::1,
+// localhost).
+bool allowed_url(std::string_view url);
 // Percent-encodes `text` for a query or a form (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view text);
 

@@ -24,8 +24,10 @@ std::expected<void, std::string> finish_signin_options(Options& o, const std::st
   o.session_max = *m;
   while (o.oidc_issuer.ends_with('/')) o.oidc_issuer.pop_back();
   if (o.oidc_issuer.empty()) return {};
-  if (!o.oidc_issuer.starts_with("https://") && !o.oidc_issuer.starts_with("http://"))
-    return std::unexpected("--oidc-issuer expects an https:// URL");
+  if (!oidc::allowed_url(o.oidc_issuer))
+    return std::unexpected(
+        "--oidc-issuer expects an https:// URL (http:// only on loopback: 127.0.0.0/8, ::1, "
+        "localhost)");
   if (o.oidc_client_id.empty() || o.oidc_client_secret_file.empty())
     return std::unexpected("--oidc-issuer needs --oidc-client-id and --oidc-client-secret-file");
   return {};
