@@ -164,6 +164,25 @@ bool Limits::auth_blocked(const ip::address& client) {
   return true;
 }
 
+bool Limits::signin_allowed(const ip::address& client) {
+  if (exempt(client, options_.signins_given)) return true;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  if (signins_.size() > 100000) {
+    std::erase_if(signins_, [&](const auto& kv) {
+      return now - kv.second.window_start >= std::chrono::minutes(1);
+    });
+  }
+  auto& s = signins_[address_key(client)];
+  if (s.count == 0 || now - s.window_start >= std::chrono::minutes(1)) s = Failures{now, 0};
+  if (s.count >= options_.signins) {
+    auth_throttled_.Increment();
+    return false;
+  }
+  ++s.count;
+  return true;
+}
+
 void Limits::auth_failed(const ip::address& client) {
   auth_failures_.Increment();
   if (exempt(client, options_.auth_failures_given)) return;

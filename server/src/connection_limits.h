@@ -1,5 +1,5 @@
 // The limits of PROTOCOL.md v2 "Security and limits": connections in all and per address,
-// failed authentications per address, commands per connection; each refusal counted in
+// failed authentications and sign-ins per address, commands per connection; each refusal counted in
 // /metrics. Peers on loopback are exempt from the per-address and per-connection limits unless
 // the option was given on the command line.
 //
@@ -32,6 +32,8 @@ struct LimitOptions {
   bool command_rate_given = false;
   std::size_t auth_failures = 20;  // failed authentications per address and minute
   bool auth_failures_given = false;
+  std::size_t signins = 30;  // /auth/login and /auth/callback per address and minute
+  bool signins_given = false;
   std::vector<boost::asio::ip::address> trusted_proxies;
 };
 
@@ -85,6 +87,10 @@ class Limits {
   // Records a failed authentication (an unknown or revoked token) from `client`.
   void auth_failed(const boost::asio::ip::address& client);
 
+  // Counts a request to /auth/login or /auth/callback from `client`; false (counted as
+  // throttled) beyond `signins` this minute.
+  bool signin_allowed(const boost::asio::ip::address& client);
+
   // The command budget of a new connection from `client` (unlimited when exempt).
   std::optional<TokenBucket> command_bucket(const boost::asio::ip::address& client) const;
   void count_rate_limited() { rate_limited_.Increment(); }
@@ -108,6 +114,7 @@ class Limits {
     std::size_t count = 0;
   };
   std::unordered_map<std::string, Failures> failures_;  // under mu_
+  std::unordered_map<std::string, Failures> signins_;   // under mu_
   prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Counter& refused_total_;
   prometheus::Counter& refused_per_ip_;

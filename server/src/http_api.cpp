@@ -68,6 +68,10 @@ void route_auth(ServerContext& ctx, Request&& req, const Peer& peer, const Reply
   if (path == "/auth/callback" && method == http::verb::get) handler = get_callback;
   if (path == "/auth/logout" && method == http::verb::post) handler = post_logout;
   if (!handler) return reply(error_response(req, 404, "not_found", "no such endpoint"));
+  if (handler != post_logout && !ctx.limits.signin_allowed(peer.address)) {
+    return reply(error_response(req, 429, "rate_limited",
+                                "too many sign-ins from this address; try again in a minute"));
+  }
   if (handler == post_logout && !csrf_ok(ctx, req)) {
     return reply(error_response(req, 403, "forbidden",
                                 "requête d’une autre origine refusée (en-tête Origin du serveur "

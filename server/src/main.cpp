@@ -32,6 +32,7 @@ struct LimitFlags {
   CLI::Option* per_ip = nullptr;
   CLI::Option* rate = nullptr;
   CLI::Option* auth = nullptr;
+  CLI::Option* signins = nullptr;
   std::vector<std::string> proxies;
 };
 
@@ -57,6 +58,11 @@ LimitFlags add_limit_options(CLI::App& app, Options& o) {
                               "(loopback exempt unless given)")
                    ->capture_default_str()
                    ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  flags.signins = app.add_option("--signins-per-minute", lim.signins,
+                                 "/auth/login and /auth/callback per address and minute before "
+                                 "429 (loopback exempt unless given)")
+                      ->capture_default_str()
+                      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   app.add_option("--trusted-proxy", flags.proxies,
                  "address of a reverse proxy whose X-Forwarded-For names the client; repeatable");
   app.add_option("--allowed-origin", o.allowed_origins,
@@ -75,6 +81,7 @@ void finish_limit_options(const LimitFlags& flags, Options& o) {
   lim.per_ip_given = flags.per_ip->count() > 0;
   lim.command_rate_given = flags.rate->count() > 0;
   lim.auth_failures_given = flags.auth->count() > 0;
+  lim.signins_given = flags.signins->count() > 0;
   lim.command_burst = std::max(200.0, 4 * lim.command_rate);
   for (const auto& p : flags.proxies) {
     boost::system::error_code ec;

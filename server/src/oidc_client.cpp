@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 
@@ -12,7 +13,6 @@ namespace grappe::server::oidc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kMaxPending = 10000;
 
 std::string hash(std::string_view text) {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> d{};
@@ -112,26 +112,41 @@ std::expected<std::vector<Jwk>, std::string> Client::keys(bool refresh) {
 
 void Client::begin(std::function<void(std::expected<Start, std::string>)> done) {
   boost::asio::post(workers_, [this, done = std::move(done)] {
-    auto doc = discovery();
-    if (!doc) return done(std::unexpected(doc.error()));
-    Pending p{random_token(), random_token(), random_token(),
-              Clock::now() + config_.pending_lifetime};
-    Start start{str(*doc, "authorization_endpoint"), random_token()};
-    start.url += (start.url.find('?') == std::string::npos ? "?" : "&");
-    start.url += "response_type=code&client_id=" + url_encode(config_.client_id) +
-                 "&redirect_uri=" + url_encode(config_.redirect_uri) +
-                 "&scope=" + url_encode(config_.scope) + "&state=" + p.state + "&nonce=" + p.nonce +
-                 "&code_challenge=" + pkce_challenge(p.verifier) + "&code_challenge_method=S256";
-    {
-      std::lock_guard lock(mu_);
-      auto now = Clock::now();
-      std::erase_if(pending_, [now](const auto& kv) { return kv.second.expires < now; });
-      if (pending_.size() >= kMaxPending)
-        return done(std::unexpected("too many sign-ins in progress"));
-      pending_[hash(start.cookie)] = std::move(p);
+    std::expected<Start, std::string> result;
+    try {
+      result = start_signin();
+    } catch (const std::exception& e) {
+      result = std::unexpected(std::string("sign-in not begun: ") + e.what());
     }
-    done(std::move(start));
+    done(std::move(result));
   });
+}
+
+std::expected<Start, std::string> Client::start_signin() {
+  auto doc = discovery();
+  if (!doc) return std::unexpected(doc.error());
+  Pending p{random_token(), random_token(), random_token(),
+            Clock::now() + config_.pending_lifetime};
+  Start start{str(*doc, "authorization_endpoint"), random_token()};
+  start.url += (start.url.find('?') == std::string::npos ? "?" : "&");
+  start.url += "response_type=code&client_id=" + url_encode(config_.client_id) +
+               "&redirect_uri=" + url_encode(config_.redirect_uri) +
+               "&scope=" + url_encode(config_.scope) + "&state=" + p.state + "&nonce=" + p.nonce +
+               "&code_challenge=" + pkce_challenge(p.verifier) + "&code_challenge_method=S256";
+  {
+    std::lock_guard lock(mu_);
+    auto now = Clock::now();
+    std::erase_if(pending_, [now](const auto& kv) { return kv.second.expires < now; });
+    if (pending_.size() >= config_.max_pending && !pending_.empty()) {
+      // Full (a flood of /auth/login): the oldest sign-in gives way, never the new one.
+      auto oldest = std::ranges::min_element(pending_, [](const auto& a, const auto& b) {
+        return a.second.expires < b.second.expires;
+      });
+      pending_.erase(oldest);
+    }
+    pending_[hash(start.cookie)] = std::move(p);
+  }
+  return start;
 }
 
 void Client::forget(const std::string& cookie) {

@@ -28,6 +28,7 @@ struct ClientConfig {
   std::string scope = "openid email given_name usual_name uid siret organizational_unit";
   std::chrono::seconds jwks_min_interval{5};
   std::chrono::seconds pending_lifetime{600};
+  std::size_t max_pending = 10000;  // sign-ins in progress; beyond, the oldest is dropped
 };
 
 // A sign-in begun: where to send the browser, and the pre-session cookie's value.
