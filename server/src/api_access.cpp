@@ -107,8 +107,20 @@ void post_access_decision(ServerContext& ctx, Call& call) {
                                      "seul un administrateur, ou un gestionnaire de chacune des "
                                      "entités demandées, peut décider"));
   }
+  if (!call.user->email.empty() &&
+      domain::email_key(call.user->email) == domain::email_key(found->identity.email)) {
+    return call.reply(error_response(req, 403, "forbidden",
+                                     "on ne décide pas d’une demande à sa propre adresse"));
+  }
   bool approved = decision == "approved";
   auto existing = session_user(ctx, found->identity);
+  // Approving gives rights to whoever holds the address now: only an admin may, for a user
+  // that exists already.
+  if (approved && existing && call.user->role != domain::Role::kAdmin) {
+    return call.reply(error_response(req, 409, "conflict",
+                                     "un compte existe déjà pour cette adresse : seul un "
+                                     "administrateur peut approuver cette demande"));
+  }
   auto user = approved_user(*found, existing);
   auto shared_req = std::make_shared<Request>(std::move(req));
   auto reply = call.reply;

@@ -224,5 +224,39 @@ TEST(OidcProvider, AnUnknownPersonRequestsAccessAndTheSameSessionGetsIt) {
   EXPECT_EQ(as_person(verb::get, "/api/grappes").status, 200);
 }
 
+// M3: an approval for an address that has a user already is an admin's; nobody decides a
+// request for their own address.
+TEST(OidcProvider, ApprovingForAnExistingUserOrOneselfIsRefused) {
+  ProviderSetup s;
+  s.start_provider();
+  auto port = s.server->port();
+  Browser browser;
+  ASSERT_EQ(browser.sign_in(s.url()), "/#/acces");
+  auto session = browser.cookie("grappe_session");
+  json ask{{"role", "gestionnaire"}, {"og", {kOgPorteur}}};
+  auto posted = http(port, verb::post, "/api/access-requests", "", ask.dump(),
+                     with_cookie(session, {{"X-Grappe-CSRF", "1"}}));
+  ASSERT_EQ(posted.status, 201) << posted.text;
+  auto decide = [&](const std::string& who, const std::string& decision) {
+    return http(port, verb::post,
+                "/api/access-requests/" + posted.body["id"].get<std::string>() + "/decision",
+                token(who), json{{"decision", decision}}.dump());
+  };
+  give_email(port, "newcomer", "auditor");  // the address has a user now
+  auto refused = decide("porteur", "approved");
+  EXPECT_EQ(refused.status, 409) << refused.text;
+  // The gestionnaire of the EJ holds the address itself: its own request.
+  json self{{"name", "Porteur"},
+            {"role", "gestionnaire"},
+            {"og", {kOgPorteur}},
+            {"email", "Marie.Curie@example.fr"}};
+  ASSERT_EQ(http(port, verb::delete_, "/api/admin/users/newcomer", token("admin")).status, 200);
+  auto put = http(port, verb::put, "/api/admin/users/porteur", token("admin"), self.dump());
+  ASSERT_EQ(put.status, 200) << put.text;
+  EXPECT_EQ(decide("porteur", "refused").status, 403);
+  auto approved = decide("admin", "approved");
+  EXPECT_EQ(approved.status, 200) << approved.text;
+}
+
 }  // namespace
 }  // namespace grappe::test
