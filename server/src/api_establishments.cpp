@@ -37,7 +37,9 @@ void answer_establishment(ServerContext& ctx, const Request& req, const std::str
 }
 
 // GET /api/establishments?ej=…|lookingForGrappe=true (issue 8).
-void get_partner_establishments(ServerContext& ctx, const Request& req, const Reply& reply) {
+// `profiles`: the establishments' profiles too (a user; not a sign-in session without one).
+void get_partner_establishments(ServerContext& ctx, const Request& req, const Reply& reply,
+                                bool profiles) {
   const auto limit = query_limit(req.target(), 100, 500);
   const auto looking = query_flag(req.target(), "lookingForGrappe");
   const auto ej = query_param(req.target(), "ej");
@@ -75,7 +77,7 @@ void get_partner_establishments(ServerContext& ctx, const Request& req, const Re
     const auto profile = ctx.models.esms(e->finess).profile;
     if (*looking && !profile.looking_for_grappe.value_or(false)) continue;
     auto j = establishment_json(*e);
-    j["profile"] = domain::profile_json(profile);
+    if (profiles) j["profile"] = domain::profile_json(profile);
     list.push_back(std::move(j));
   }
   reply(json_response(req, 200, {{"establishments", std::move(list)}}));
@@ -152,8 +154,15 @@ nlohmann::json establishment_json(const domain::Establishment& e) {
 void get_establishments(ServerContext& ctx, Call& call) {
   const auto& req = call.req;
   const auto& reply = call.reply;
+  // A sign-in session with no user yet (the access page's EJ search): no profiles, no listing
+  // of the establishments looking for a grappe.
+  const bool profiles = call.user.has_value();
+  if (!profiles && has_query_param(req.target(), "lookingForGrappe")) {
+    return reply(error_response(req, 403, "forbidden",
+                                "aucun compte pour cette adresse : faites une demande d’accès"));
+  }
   if (has_query_param(req.target(), "ej") || has_query_param(req.target(), "lookingForGrappe"))
-    return get_partner_establishments(ctx, req, reply);
+    return get_partner_establishments(ctx, req, reply, profiles);
   auto q = query_param(req.target(), "q");
   auto departement = query_param(req.target(), "departement");
   auto category = query_param(req.target(), "category");
@@ -190,7 +199,7 @@ void get_establishments(ServerContext& ctx, Call& call) {
   auto list = nlohmann::json::array();
   for (const auto* e : found) {
     auto j = establishment_json(*e);
-    j["profile"] = domain::profile_json(ctx.models.esms(e->finess).profile);
+    if (profiles) j["profile"] = domain::profile_json(ctx.models.esms(e->finess).profile);
     list.push_back(std::move(j));
   }
   nlohmann::json next = nullptr;

@@ -184,7 +184,15 @@ TEST(OidcProvider, AnUnknownPersonRequestsAccessAndTheSameSessionGetsIt) {
   EXPECT_TRUE(me.body["user"].is_null()) << me.text;
   EXPECT_EQ(me.body["identity"]["email"], kEmail);
   EXPECT_EQ(as_person(verb::get, "/api/grappes").status, 403);
-  EXPECT_EQ(as_person(verb::get, "/api/establishments?q=bordeaux").status, 200);
+  auto found = as_person(verb::get, "/api/establishments?q=bordeaux");
+  EXPECT_EQ(found.status, 200);
+  EXPECT_FALSE(found.body["establishments"].empty()) << found.text;
+  for (const auto& e : found.body["establishments"]) EXPECT_FALSE(e.contains("profile"));
+  auto by_ej = as_person(verb::get, std::string("/api/establishments?ej=") + kOgPorteur);
+  ASSERT_EQ(by_ej.status, 200);
+  EXPECT_FALSE(by_ej.body["establishments"].empty());
+  for (const auto& e : by_ej.body["establishments"]) EXPECT_FALSE(e.contains("profile"));
+  EXPECT_EQ(as_person(verb::get, "/api/establishments?lookingForGrappe=true").status, 403);
   CookieWs early(port, "grappe_session=" + session);
   early.send({{"type", "hello"}});
   EXPECT_EQ(early.read()["type"], "error");
