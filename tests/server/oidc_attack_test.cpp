@@ -80,6 +80,19 @@ TEST_F(OidcAttack, AnotherSubjectForTheSameAddressIsRefused) {
   EXPECT_EQ(Browser().sign_in(url()), "/");  // sub-fake-1 for Marie again
 }
 
+// A sign-in in a browser that has a session ends that session.
+TEST_F(OidcAttack, SigningInAgainEndsTheBrowsersPreviousSession) {
+  issuer_.control("/_mode", {{"mode", "ok"}});
+  Browser browser;
+  ASSERT_EQ(browser.sign_in(url()), "/");
+  auto first = browser.cookie("grappe_session");
+  ASSERT_EQ(browser.sign_in(url()), "/");
+  auto second = browser.cookie("grappe_session");
+  EXPECT_NE(first, second);
+  EXPECT_EQ(http(port(), verb::get, "/api/me", "", "", with_cookie(first)).status, 401);
+  EXPECT_EQ(http(port(), verb::get, "/api/me", "", "", with_cookie(second)).status, 200);
+}
+
 TEST_F(OidcAttack, ARotatedKeyIsFetchedAgain) {
   ASSERT_EQ(sign_in("ok").first, "/");  // the JWKS is cached now
   std::this_thread::sleep_for(5200ms);  // the JWKS is fetched again at most every 5 s

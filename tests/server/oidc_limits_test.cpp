@@ -64,5 +64,16 @@ TEST(OidcLimits, AFullTableOfSignInsDropsTheOldest) {
   client.stop();
 }
 
+// A provider down is not asked again at every sign-in: its failure is answered for 10 s.
+TEST(OidcLimits, AFailedDiscoveryIsAnsweredAgainForTenSeconds) {
+  NodeIssuer issuer("fake_issuer.mjs");  // not started: nothing listens on its port yet
+  server::oidc::Client client(
+      {issuer.url(), "grappe-test", "fake-secret", "http://127.0.0.1:1/auth/callback"});
+  EXPECT_THROW(begin_signin(client), std::runtime_error);
+  issuer.start({"grappe-test", "fake-secret"});
+  EXPECT_THROW(begin_signin(client), std::runtime_error);  // fetched again before the fix
+  client.stop();
+}
+
 }  // namespace
 }  // namespace grappe::test
