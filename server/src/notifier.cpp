@@ -236,9 +236,9 @@ void Notifier::run(std::stop_token stop) {
       wait_for(stop, std::chrono::seconds(1));
       continue;
     }
+    slice_cpu_ = thread_cpu();  // a new slice of work for pace()
+    slice_log_ = last;
     // Only the records that may notify are decoded: a catch-up after downtime mostly skips.
-    const auto cpu_before = thread_cpu();
-    const auto log_before = last;
     std::uint64_t scanned = from;
     auto records = store_.read_all_of_types(from, std::min<std::uint64_t>(kBatch, applied - from),
                                             notified_types(), &scanned);
@@ -249,6 +249,8 @@ void Notifier::run(std::stop_token stop) {
     }
     for (const auto& r : *records) {
       if (!process(r, stop)) return;
+      // Each notifying record handled while catching up is a slice of background work.
+      if (applied - r.position > kBatch) pace(stop);
     }
     {
       std::lock_guard lock(mu_);
@@ -256,14 +258,22 @@ void Notifier::run(std::stop_token stop) {
     }
     position_gauge_.Set(static_cast<double>(scanned));
     save(false);
-    // Catching up while commands keep coming: the batch's CPU, then kPace times as long asleep,
-    // so that the catch-up takes at most 1/(kPace+1) of a core from the commands (2 %). Alone, or
-    // once within a batch of the read models, it goes at full speed (live messages: no pause).
-    if (applied - scanned > kBatch && store_.last_position() > log_before) {
-      pause(stop,
-            std::min<std::chrono::microseconds>(kPace * (thread_cpu() - cpu_before), kMaxPause));
-    }
+    if (applied - scanned > kBatch) pace(stop);
   }
+}
+
+// Catching up while commands keep coming: after each slice of work (a batch read, a record
+// mailed), kPace times its CPU asleep (at most kMaxPause), so that a catch-up takes at most
+// 1/(kPace+1) of a core (2 %) from the commands. When the log did not grow meanwhile (no load),
+// or once within a batch of the read models (live messages), no pause.
+void Notifier::pace(std::stop_token stop) {
+  const auto cpu = thread_cpu();
+  const auto log = store_.last_position();
+  if (log > slice_log_) {
+    pause(stop, std::min<std::chrono::microseconds>(kPace * (cpu - slice_cpu_), kMaxPause));
+  }
+  slice_cpu_ = thread_cpu();
+  slice_log_ = store_.last_position();
 }
 
 // Sends the immediate notices of `record`, then moves the checkpoint past it. False when

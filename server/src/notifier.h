@@ -70,6 +70,10 @@ class Notifier {
   void save(bool force);
   void wait_for(std::stop_token stop, std::chrono::milliseconds d);
   void pause(std::stop_token stop, std::chrono::microseconds d);  // until stopped or `d` passed
+  void pace(std::stop_token stop);
+  // The current slice of background work (pace()): where it began, on the worker thread only.
+  std::chrono::microseconds slice_cpu_{0};
+  std::uint64_t slice_log_ = 0;
   void wake();
   std::string mail_id(const std::string& prefix, const std::string& user) const;
 
