@@ -87,7 +87,8 @@ std::expected<AccessRequest, std::string> parse_access_request(const nlohmann::j
 }
 
 bool may_see(const domain::User& user, const AccessRequest& r) {
-  if (user.role == domain::Role::kAdmin) return true;
+  // Auditors see who asked for and who granted what (issue 20); they decide nothing.
+  if (user.role == domain::Role::kAdmin || user.role == domain::Role::kAuditor) return true;
   if (user.role != domain::Role::kGestionnaire || r.role != domain::Role::kGestionnaire)
     return false;
   return std::ranges::any_of(r.og, [&](const auto& ej) { return domain::acts_for(user, ej); });

@@ -38,7 +38,7 @@ nlohmann::json to_json(const AccessRequest& r);
 // Rules. The error is a French message for the person.
 std::expected<AccessRequest, std::string> parse_access_request(const nlohmann::json& body,
                                                                const Identity& identity);
-// Admins see all; a gestionnaire those naming one of its EJ; anyone else none.
+// Admins and auditors see all; a gestionnaire those naming one of its EJ; anyone else none.
 bool may_see(const domain::User& user, const AccessRequest& r);
 // Admins decide all; a gestionnaire a gestionnaire request whose every EJ it acts for.
 bool may_decide(const domain::User& user, const AccessRequest& r);

@@ -193,6 +193,10 @@ TEST(OidcProvider, AnUnknownPersonRequestsAccessAndTheSameSessionGetsIt) {
   EXPECT_FALSE(by_ej.body["establishments"].empty());
   for (const auto& e : by_ej.body["establishments"]) EXPECT_FALSE(e.contains("profile"));
   EXPECT_EQ(as_person(verb::get, "/api/establishments?lookingForGrappe=true").status, 403);
+  auto regions = as_person(verb::get, "/api/reference/regions");  // the ARS request's choices
+  ASSERT_EQ(regions.status, 200);
+  EXPECT_EQ(regions.body["regions"].size(), 18u);
+  EXPECT_EQ(as_person(verb::get, "/api/reference/calls").status, 403);
   CookieWs early(port, "grappe_session=" + session);
   early.send({{"type", "hello"}});
   EXPECT_EQ(early.read()["type"], "error");
@@ -208,11 +212,12 @@ TEST(OidcProvider, AnUnknownPersonRequestsAccessAndTheSameSessionGetsIt) {
   EXPECT_EQ(as_person(verb::post, "/api/access-requests", ask.dump()).status, 409);
   EXPECT_EQ(as_person(verb::get, "/api/access-requests").body["requests"].size(), 1u);
 
-  // Seen by admins and the EJ's gestionnaires, not by others.
+  // Seen by admins, auditors and the EJ's gestionnaires, not by others.
   auto list = [&](const std::string& who) {
     return get(port, "/api/access-requests", token(who)).body["requests"].size();
   };
   EXPECT_EQ(list("admin"), 1u);
+  EXPECT_EQ(list("auditor"), 1u);
   EXPECT_EQ(list("porteur"), 1u);
   EXPECT_EQ(list("outsider"), 0u);
   auto decide = [&](const std::string& who, const json& body) {
@@ -220,11 +225,17 @@ TEST(OidcProvider, AnUnknownPersonRequestsAccessAndTheSameSessionGetsIt) {
                 body.dump());
   };
   EXPECT_EQ(decide("outsider", {{"decision", "approved"}}).status, 404);
+  EXPECT_EQ(decide("auditor", {{"decision", "approved"}}).status, 403);  // sees, never decides
   EXPECT_EQ(decide("admin", {{"decision", "maybe"}}).status, 400);
   auto approved = decide("porteur", {{"decision", "approved"}, {"reason", "collègue"}});
   ASSERT_EQ(approved.status, 200) << approved.text;
   EXPECT_EQ(approved.body["status"], "approved");
   EXPECT_EQ(decide("admin", {{"decision", "refused"}}).status, 409);
+  // The auditor reads the decision: who granted what, when, why.
+  auto audited = get(port, "/api/access-requests", token("auditor")).body["requests"][0];
+  EXPECT_EQ(audited["status"], "approved");
+  EXPECT_EQ(audited["decidedBy"], "porteur");
+  EXPECT_EQ(audited["reason"], "collègue");
 
   me = as_person(verb::get, "/api/me");
   EXPECT_EQ(me.body["role"], "gestionnaire") << me.text;

@@ -15,12 +15,13 @@ import {isAdmin} from '../lib/permissions.js';
 const COUNT_EVERY_MS = 30000;
 
 // Reads the requests now and every 30 s while signed in; the header shows the count. Returns
-// {pending(), any(), list(), refresh(), stop()}. Nothing is read for ARS agents and auditors,
+// {pending(), any(), list(), refresh(), stop()}. Auditors read them too (they decide nothing).
+// Nothing is read for ARS agents,
 // nor from a server without OpenID Connect (no one can ask there), nor after a 403 or 404.
 export function startRequestCount(app) {
   let list = [];
   let timer = null;
-  let stopped = !(isAdmin(app.me) || app.me.role === 'gestionnaire');
+  let stopped = !(isAdmin(app.me) || ['gestionnaire', 'auditor'].includes(app.me.role));
   let offered = null;  // whether the server signs people in through OpenID Connect
   async function refresh() {
     offered ??= app.api.get('/api/auth/methods').then((m) => Boolean(m.oidc), () => false);
