@@ -31,7 +31,7 @@ const Router& api_router() {
       {V::get, "/api/establishments", kSession, get_establishments},
       {V::get, "/api/establishments/{finess}", kSignedIn, get_establishment},
       {V::put, "/api/establishments/{finess}/profile", kSignedIn, put_profile},
-      {V::get, "/api/reference/regions", kSignedIn, get_regions},
+      {V::get, "/api/reference/regions", kSession, get_regions},
       {V::get, "/api/reference/calls", kSignedIn, get_calls},
       {V::get, "/api/registry", kSignedIn, get_registry},
       {V::get, "/api/admin/registry", kSignedIn, get_registry_status},
