@@ -159,6 +159,13 @@ std::optional<domain::User> ReadModels::user(const std::string& id) const {
   return *user;
 }
 
+std::optional<domain::User> ReadModels::user_by_email(std::string_view email) const {
+  std::shared_lock lock(mu_);
+  const auto* user = users_->directory.find_by_email(email);
+  if (!user) return std::nullopt;
+  return *user;
+}
+
 std::vector<domain::User> ReadModels::users() const {
   std::shared_lock lock(mu_);
   return users_->directory.list();

@@ -41,13 +41,9 @@ void save_user(EventWriter& writer, const domain::User& user, const std::string&
 }
 
 std::optional<std::string> email_holder(const ReadModels& models, const domain::User& user) {
-  if (user.email.empty()) return std::nullopt;
-  auto key = domain::email_key(user.email);
-  for (const auto& other : models.users()) {
-    if (other.id != user.id && !other.email.empty() && domain::email_key(other.email) == key)
-      return other.id;
-  }
-  return std::nullopt;
+  auto holder = models.user_by_email(user.email);
+  if (!holder || holder->id == user.id) return std::nullopt;
+  return holder->id;
 }
 
 void keep_unstated(domain::User& user, const domain::User& current, const nlohmann::json& body) {

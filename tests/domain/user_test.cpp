@@ -103,6 +103,30 @@ TEST(UserDirectory, FoldsSavesTokensAndRevocations) {
   EXPECT_EQ(d.list().size(), 1u);
 }
 
+// Sign-in finds a user by address (issue 20): ignoring case, following a change of address, gone
+// with the user.
+TEST(UserDirectory, FindsUsersByAddressIgnoringCase) {
+  UserDirectory d;
+  User marie{"u1", "Marie", Role::kGestionnaire, {"010780054"}, {}};
+  marie.email = "Marie.Dupont@Exemple.fr";
+  d = evolve_users(d, UserSaved{marie, "h1"}, {1, "", "admin", "Admin"});
+  ASSERT_NE(d.find_by_email("marie.dupont@exemple.FR"), nullptr);
+  EXPECT_EQ(d.find_by_email("marie.dupont@exemple.fr")->id, "u1");
+  EXPECT_EQ(d.find_by_email(""), nullptr);
+  EXPECT_EQ(d.find_by_email("autre@exemple.fr"), nullptr);
+  marie.email = "marie@exemple.fr";
+  d = evolve_users(d, UserSaved{marie, ""}, {2, "", "admin", "Admin"});
+  EXPECT_EQ(d.find_by_email("marie.dupont@exemple.fr"), nullptr);
+  EXPECT_EQ(d.find_by_email("MARIE@exemple.fr")->id, "u1");
+  marie.email.clear();
+  d = evolve_users(d, UserSaved{marie, ""}, {3, "", "admin", "Admin"});
+  EXPECT_EQ(d.find_by_email("marie@exemple.fr"), nullptr);
+  marie.email = "marie@exemple.fr";
+  d = evolve_users(d, UserSaved{marie, ""}, {4, "", "admin", "Admin"});
+  d = evolve_users(d, UserRevoked{"u1"}, {5, "", "admin", "Admin"});
+  EXPECT_EQ(d.find_by_email("marie@exemple.fr"), nullptr);
+}
+
 TEST(Rejection, WireNamesAndStatuses) {
   const std::vector<std::tuple<RejectionCode, std::string, int>> table = {
       {RejectionCode::kBadRequest, "bad_request", 400},

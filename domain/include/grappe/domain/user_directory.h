@@ -21,12 +21,15 @@ struct UserDirectory {
   const User* find(std::string_view id) const;
   // The user whose token hashes to `token_sha256`; nullptr when none.
   const User* find_by_token(std::string_view token_sha256) const;
+  // The user whose address is `email` ignoring case (email_key); nullptr when none.
+  const User* find_by_email(std::string_view email) const;
   // Users by id.
   std::vector<User> list() const;
 
  private:
   friend UserDirectory evolve_users(UserDirectory, const Event&, const EventMeta&);
   std::unordered_map<std::string, std::string> by_token_;  // token hash → id
+  std::unordered_map<std::string, std::string> by_email_;  // email_key → id
 };
 
 // UserSaved creates or replaces a user (an empty token hash keeps its token); UserRevoked removes

@@ -125,6 +125,8 @@ class ReadModels {
       const std::function<void(const std::string& finess, const domain::EsmsState&)>& fn) const;
   std::optional<domain::User> user_by_token_hash(const std::string& token_sha256) const;
   std::optional<domain::User> user(const std::string& id) const;
+  // The user of that address, ignoring case; nullopt when none.
+  std::optional<domain::User> user_by_email(std::string_view email) const;
   std::vector<domain::User> users() const;
   using EsmsLookup = std::function<domain::EsmsState(const std::string& finess)>;
   // Calls `fn` with the grappe's state (nullptr if unknown) and a lookup of establishment
